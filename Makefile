@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed
+# here, so that they work on a fresh Debian 12 machine with Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the browser tests need: Chromium itself (Playwright's own browser download does
+# not work offline) and a CJK font, without which Chinese renders as empty boxes in screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: run test setup install install-test browser-deps demo bench clean help
+
+help:
+	@echo "make run    install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test   install test dependencies (Chromium included) and run the whole suite"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { scripts/ensure-debian-packages python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[test]"
+	@rm -rf build *.egg-info
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: install
+
+browser-deps:
+	scripts/ensure-debian-packages $(BROWSER_PACKAGES)
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_regions
+	$(PY) manage.py load_demo --quiet-accounts
+
+run: setup
+	@$(PY) manage.py load_demo | tail -n +2
+	@echo ""
+	@echo "登录地址：http://$(HOST):$(PORT)/login/  （Ctrl+C 停止）"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-test browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -1,0 +1,58 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+
+from dispatch.models import DispatchingUnit, User
+from dispatch.services import user_set_role
+from villages.admin import ScopedAdminMixin
+
+
+@admin.register(DispatchingUnit)
+class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "level", "kind", "region", "is_agriculture_related"]
+    list_filter = ["level", "kind", "is_agriculture_related"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region"]
+
+
+class UserRoleForm(forms.ModelForm):
+    """Checks role and scope together, with the same rules as the service, before saving."""
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = User(role=cleaned.get("role") or "", region=cleaned.get("region"), unit=cleaned.get("unit"))
+        try:
+            probe.clean()
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    form = type("UserChangeForm", (UserRoleForm, DjangoUserAdmin.form), {})
+    add_form = type("UserCreationForm", (UserRoleForm, DjangoUserAdmin.add_form), {})
+    list_display = ["username", "full_name", "role", "region", "unit", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name", "phone"]
+    list_select_related = ["region", "unit"]
+    autocomplete_fields = ["region", "unit"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["full_name", "phone", "email"]}),
+        ("角色与范围", {"fields": ["role", "region", "unit"], "description": "每个用户一个角色：派出单位用户指定单位，其他角色指定管辖区域。"}),
+        ("状态", {"fields": ["is_active", "is_superuser", "groups", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "password1", "password2"]}),
+        ("角色与范围", {"fields": ["full_name", "role", "region", "unit"]}),
+    ]
+    # Groups follow the role (dispatch.roles); they are shown, never picked by hand.
+    readonly_fields = ["groups", "last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        user_set_role(user=obj, role=obj.role, region=obj.region, unit=obj.unit)

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from villages.models import Region
+from villages.scope import NOTHING, Scope, ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    """The users of DESIGN.md. Each user has exactly one role and one scope."""
+
+    PROVINCIAL_ORG = "provincial_org", "省委组织部"
+    POVERTY_OFFICE = "poverty_office", "省扶贫办"
+    CITY_ORG = "city_org", "市委组织部"
+    COUNTY_ORG = "county_org", "县委组织部"
+    TOWNSHIP = "township", "乡镇党委"
+    UNIT = "unit", "派出单位"
+    SECRETARY = "secretary", "第一书记"
+    ADMIN = "admin", "系统管理员"
+
+
+# The level of region each role's scope is; unit users are scoped by their unit instead.
+ROLE_REGION_LEVEL = {
+    Role.PROVINCIAL_ORG: Region.Level.PROVINCE,
+    Role.POVERTY_OFFICE: Region.Level.PROVINCE,
+    Role.CITY_ORG: Region.Level.CITY,
+    Role.COUNTY_ORG: Region.Level.COUNTY,
+    Role.TOWNSHIP: Region.Level.TOWNSHIP,
+    Role.SECRETARY: Region.Level.TOWNSHIP,
+}
+
+
+class DispatchingUnit(models.Model):
+    """A 派出单位: an organ, institution or state enterprise that sends cadres to villages."""
+
+    class Level(models.TextChoices):
+        CENTRAL = "central", "中央在晋单位"
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        COUNTY = "county", "县"
+
+    class Kind(models.TextChoices):
+        PARTY_GOVERNMENT = "party_government", "党政机关"
+        INSTITUTION = "institution", "事业单位"
+        STATE_ENTERPRISE = "state_enterprise", "国有企业"
+        UNIVERSITY = "university", "高等院校"
+        PEOPLES_ORGANIZATION = "peoples_organization", "人民团体"
+
+    name = models.CharField("单位名称", max_length=100)
+    level = models.CharField("单位层级", max_length=16, choices=Level.choices)
+    kind = models.CharField("单位性质", max_length=32, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units")
+    is_agriculture_related = models.BooleanField("涉农单位", default=False)
+
+    class QuerySet(ScopedQuerySet):
+        scope_region_fields = ("region__code",)
+        scope_unit_field = ""  # the unit itself
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "派出单位"
+        verbose_name_plural = "派出单位"
+        ordering = ["level", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "region"], name="unit_name_unique_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope_region_fields = ("region__code", "unit__region__code")
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` asks nothing about roles: a superuser is a system administrator.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person or a department's account. Its role says what it does, its scope what it sees:
+    a region for organization departments and townships, a dispatching unit for unit users."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    unit = models.ForeignKey(
+        DispatchingUnit, verbose_name="所属派出单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                name="user_unit_role_has_unit",
+                condition=~Q(role="unit") | Q(unit__isnull=False),
+                violation_error_message="派出单位用户必须指定所属派出单位。",
+            ),
+            models.CheckConstraint(
+                name="user_region_role_has_region",
+                condition=Q(role__in=["unit", "admin"]) | Q(region__isnull=False),
+                violation_error_message="该角色必须指定管辖区域。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.role == Role.UNIT:
+            if self.unit_id is None:
+                errors["unit"] = "派出单位用户必须指定所属派出单位。"
+        elif self.role in ROLE_REGION_LEVEL:
+            level = ROLE_REGION_LEVEL[Role(self.role)]
+            if self.region_id is None:
+                errors["region"] = f"{Role(self.role).label}用户必须指定管辖区域（{level.label}级）。"
+            elif self.region.level != level:
+                errors["region"] = f"{Role(self.role).label}用户的管辖区域应为{level.label}级，而“{self.region.name}”是{self.region.get_level_display()}级。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def scope(self) -> Scope:
+        """The one place that says what this user may see (see villages.scope)."""
+        if self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCIAL_ORG):
+            return Scope(everything=True)
+        if self.role == Role.UNIT:
+            if self.unit is None:
+                return NOTHING
+            return Scope(region_prefix=self.unit.region.scope_prefix, unit_id=self.unit_id)
+        if self.role == Role.POVERTY_OFFICE and self.region is not None:
+            # Everything of the province to read, but only provincial units' candidates to act on.
+            return Scope(region_prefix=self.region.scope_prefix, unit_level=DispatchingUnit.Level.PROVINCE)
+        if self.role in ROLE_REGION_LEVEL and self.region is not None:
+            return Scope(region_prefix=self.region.scope_prefix)
+        return NOTHING
+
+    @property
+    def scope_label(self) -> str:
+        """What the header shows: 山西省忻州市岢岚县, or the unit's name."""
+        if self.role == Role.UNIT and self.unit is not None:
+            return self.unit.name
+        if self.region is not None:
+            return self.region.full_name
+        if self.scope.everything:
+            return "全省"
+        return "未设置"

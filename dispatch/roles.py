@@ -1,0 +1,75 @@
+"""Role permissions as Django groups, created by code.
+
+Each role of DESIGN.md is one group named by its Chinese label; ``ROLE_PERMISSIONS`` lists what
+it may do. ``sync_role_groups`` makes the database match this table exactly: it runs after every
+``migrate`` and as ``manage.py sync_roles``. Nobody sets up a group by hand.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from dispatch.models import Role
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: [
+        "villages.view_region",
+        "villages.change_region",
+        "dispatch.view_user",
+        "dispatch.add_user",
+        "dispatch.change_user",
+        "dispatch.view_dispatchingunit",
+        "dispatch.add_dispatchingunit",
+        "dispatch.change_dispatchingunit",
+    ],
+    Role.PROVINCIAL_ORG: [
+        "villages.view_region",
+        "dispatch.view_user",
+        "dispatch.view_dispatchingunit",
+        "dispatch.add_dispatchingunit",
+        "dispatch.change_dispatchingunit",
+    ],
+    Role.POVERTY_OFFICE: ["villages.view_region", "dispatch.view_dispatchingunit"],
+    Role.CITY_ORG: ["villages.view_region", "dispatch.view_user", "dispatch.view_dispatchingunit"],
+    Role.COUNTY_ORG: ["villages.view_region", "dispatch.view_user", "dispatch.view_dispatchingunit"],
+    Role.TOWNSHIP: ["villages.view_region"],
+    Role.UNIT: ["villages.view_region", "dispatch.view_dispatchingunit"],
+    Role.SECRETARY: ["villages.view_region"],
+}
+
+
+def role_group_name(role: str) -> str:
+    return Role(role).label
+
+
+@transaction.atomic
+def sync_role_groups() -> list[str]:
+    """Create each role's group and set its permissions to exactly ROLE_PERMISSIONS.
+    Returns what changed, one line per group, for the command's output."""
+    changes = []
+    for role in Role:
+        wanted = set(ROLE_PERMISSIONS.get(role, []))
+        perms = []
+        for name in sorted(wanted):
+            app_label, codename = name.split(".")
+            try:
+                perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            except Permission.DoesNotExist:
+                raise LookupError(f"ROLE_PERMISSIONS names {name}, which does not exist") from None
+        group, created = Group.objects.get_or_create(name=role_group_name(role))
+        current = set(group.permissions.values_list("id", flat=True))
+        if created or current != {p.id for p in perms}:
+            group.permissions.set(perms)
+            changes.append(f"{group.name}: {len(perms)} 项权限")
+    return changes
+
+
+def sync_role_groups_after_migrate(sender, **kwargs) -> None:
+    # post_migrate is sent once per installed app that has models, in INSTALLED_APPS order, and
+    # auth creates each app's permissions on that app's signal: only after the last one do all
+    # permissions exist.
+    last = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
+    if sender.label == last.label:
+        sync_role_groups()

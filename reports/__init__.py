@@ -1,0 +1,1 @@
+"""Annex 1–4 builders, submissions county → city → province, dashboards (issue #6)."""

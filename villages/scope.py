@@ -1,0 +1,82 @@
+"""The one scoping rule.
+
+Every list, detail page, form choice, export, admin page and API answer narrows its queryset
+with ``Model.objects.visible_to(user)``. What a user may see is decided in one place,
+``User.scope`` (dispatch app), and turned into a query here; a model only declares *where* its
+region and its dispatching unit are.
+
+Regions are nested by their official codes (province 14, city 1409, county 140929, township
+140929100, village 140929100201), so "inside this region" is "code starts with its prefix" —
+one indexed comparison, no recursive query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see.
+
+    - ``everything``: the whole province (system administrators, 省委组织部).
+    - ``region_prefix``: the code prefix of the region subtree the user governs.
+    - ``unit_id``: a dispatching unit's own users see only their unit's rows.
+    - ``unit_level``: 省扶贫办 sees the candidates of one level of units (provincial).
+    An empty scope (all None/False) sees nothing.
+    """
+
+    everything: bool = False
+    region_prefix: str | None = None
+    unit_id: int | None = None
+    unit_level: str | None = None
+
+    @classmethod
+    def of(cls, user) -> Scope:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return NOTHING
+        return user.scope
+
+
+NOTHING = Scope()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to narrow itself to a user's scope.
+
+    Subclasses declare:
+
+    - ``scope_region_fields``: lookup paths to a region code (``"code"``, ``"county__code"``);
+      a row is inside the scope when any of them starts with the scope's prefix.
+    - ``scope_unit_field``: lookup path to the row's dispatching unit, for rows that belong to
+      a unit (postings, rosters); ``""`` for the unit model itself. Unit users then see only
+      their unit's rows, and 省扶贫办 only rows of provincial units.
+    """
+
+    scope_region_fields: tuple[str, ...] = ()
+    scope_unit_field: str | None = None
+
+    def _unit_lookup(self, attribute: str) -> str:
+        return f"{self.scope_unit_field}__{attribute}" if self.scope_unit_field else attribute
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        return self.filter(self.scope_q(Scope.of(user)))
+
+    def scope_q(self, scope: Scope) -> Q:
+        if scope.everything:
+            return Q()
+        if self.scope_unit_field is not None:
+            if scope.unit_id is not None:
+                return Q(**{self._unit_lookup("id"): scope.unit_id})
+            if scope.unit_level is not None:
+                return Q(**{self._unit_lookup("level"): scope.unit_level})
+        if scope.region_prefix and self.scope_region_fields:
+            q = Q()
+            for field in self.scope_region_fields:
+                q |= Q(**{f"{field}__startswith": scope.region_prefix})
+            return q
+        # Q(pk__in=[]) is Django's "match nothing" that still composes with other filters.
+        return Q(pk__in=[])
