@@ -33,7 +33,7 @@ browser-deps:
 
 setup: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_regions
+	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo --quiet-accounts
 
 run: setup

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from dispatch.models import DispatchingUnit, Role, User
 from dispatch.services import user_create
+from villages.demo import mark_demo_categories
 from villages.models import Region
 
 DEMO_PASSWORD = "demo-2015"
@@ -56,6 +57,9 @@ def load_demo() -> list[str]:
     )
     if unit_created:
         created.append(f"派出单位 {unit.name}")
+    flags = mark_demo_categories()
+    if flags:
+        created.append(f"村类别标记 {flags} 项")
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
             continue

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_filters",
+    "import_export",
     # Our apps, in the order their dependencies point: villages <- dispatch <- secretaries <- reports.
     "villages",
     "dispatch",

@@ -11,7 +11,7 @@ from dispatch.models import Role
 from tests.factories import DispatchingUnitFactory, UserFactory
 from villages.models import Region
 from villages.services import read_region_fixture, regions_load
-from villages.management.commands.load_regions import DEFAULT_FIXTURE
+from villages.management.commands.load_reference_data import REGIONS_FIXTURE as DEFAULT_FIXTURE
 
 _REGION_ROWS = None
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from villages.scope import ScopedQuerySet
 
@@ -110,3 +112,163 @@ class Region(models.Model):
     def full_name(self) -> str:
         """山西省忻州市岢岚县 — the way a document names a place."""
         return "".join(r.name for r in [*self.ancestors(), self])
+
+
+class VillageQuerySet(ScopedQuerySet):
+    # A village's 12-digit code starts with its township's, county's, city's and province's.
+    scope_region_fields = ("code",)
+
+    def targets(self) -> VillageQuerySet:
+        """The "两类村": weak-organization or registered-poor villages (or both)."""
+        return self.filter(Q(is_weak_organization=True) | Q(is_registered_poor=True))
+
+    def search(self, text: str) -> VillageQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        if text.isdigit():
+            return self.filter(code__startswith=text)
+        return self.filter(name__contains=text)
+
+
+class Village(models.Model):
+    """One village-level unit (行政村 or 社区) with its 12-digit 统计用区划代码 and the two
+    categories of the notice: 党组织软弱涣散村 and 建档立卡贫困村. A village in either is a target
+    village (两类村) and must get a first secretary."""
+
+    CATEGORY_FIELDS = ("is_weak_organization", "is_registered_poor", "is_key_difficult")
+
+    code = models.CharField("统计用区划代码", max_length=12, unique=True)
+    name = models.CharField("村名", max_length=100)
+    township = models.ForeignKey(
+        Region, verbose_name="乡（镇）", on_delete=models.PROTECT, related_name="villages",
+        limit_choices_to={"level": Region.Level.TOWNSHIP},
+    )
+    county = models.ForeignKey(
+        Region, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="county_villages",
+        limit_choices_to={"level": Region.Level.COUNTY},
+    )
+    urban_rural_code = models.CharField("城乡分类代码", max_length=3, blank=True)
+    is_weak_organization = models.BooleanField("党组织软弱涣散村", default=False)
+    is_registered_poor = models.BooleanField("建档立卡贫困村", default=False)
+    is_key_difficult = models.BooleanField("重点难点村", default=False, help_text="扶贫开发、软弱涣散整顿任务繁重，需组建驻村工作组")
+    notes = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "村"
+        verbose_name_plural = "村"
+        ordering = ["code"]
+        permissions = [("import_village", "可以导入村名单"), ("export_village", "可以导出村名单")]
+        indexes = [
+            # Scope filters are `code LIKE '140929%'`: on PostgreSQL that needs pattern ops to use an index.
+            models.Index(fields=["code"], name="village_code_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["county", "is_registered_poor", "is_weak_organization"], name="village_county_categories"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="village_code_12_digits", condition=Q(code__regex=r"^[0-9]{12}$"),
+                                   violation_error_message="统计用区划代码应为12位数字。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_target(self) -> bool:
+        return self.is_weak_organization or self.is_registered_poor
+
+    @property
+    def category_label(self) -> str:
+        if self.is_weak_organization and self.is_registered_poor:
+            return "两类兼有"
+        if self.is_weak_organization:
+            return "党组织软弱涣散村"
+        if self.is_registered_poor:
+            return "建档立卡贫困村"
+        return "非两类村"
+
+
+class VillageCategoryChange(models.Model):
+    """One change of one category flag of a village: who, when, old → new. Never edited or
+    deleted, so that a later campaign can still see what a village was in 2015."""
+
+    village = models.ForeignKey(Village, verbose_name="村", on_delete=models.PROTECT, related_name="category_changes")
+    field = models.CharField("类别", max_length=32, choices=[(f, Village._meta.get_field(f).verbose_name) for f in Village.CATEGORY_FIELDS])
+    old_value = models.BooleanField("原值", null=True)  # None: the village did not exist before
+    new_value = models.BooleanField("新值")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    import_batch = models.ForeignKey("ImportBatch", verbose_name="导入批次", null=True, blank=True, on_delete=models.PROTECT, related_name="category_changes")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "村类别变更记录"
+        verbose_name_plural = "村类别变更记录"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.get_field_display()}"
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet import: who uploaded which file when, what its preview found, and whether
+    it was confirmed. The original file is kept for the province to download."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待确认"
+        CONFIRMED = "confirmed", "已导入"
+        EXPIRED = "expired", "已过期"
+
+    kind = models.CharField("导入内容", max_length=32)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="import_batches")
+    # The importer's region when it imported: who above may see the batch.
+    region = models.ForeignKey(Region, verbose_name="导入范围", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("上传时间", default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    file_name = models.CharField("文件名", max_length=255)
+    file = models.FileField("原始文件", upload_to="imports/%Y/%m/", blank=True)
+    file_size = models.PositiveIntegerField("文件大小", default=0)
+    file_sha256 = models.CharField("文件校验值", max_length=64, blank=True)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("修改", default=0)
+    unchanged_count = models.PositiveIntegerField("未变", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+
+    class QuerySet(ScopedQuerySet):
+        scope_region_fields = ("region__code",)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class ImportRow(models.Model):
+    """A row the preview found to create or change, kept between preview and confirm so that
+    the confirm step applies what the preview showed without reading the file again. After the
+    confirm it stays as the record of what the import changed."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField("行号")
+    action = models.CharField("操作", max_length=8, choices=Action.choices)
+    key = models.CharField("键", max_length=64)
+    values = models.JSONField("新值")  # every field the row sets
+    diff = models.JSONField("变化", default=dict)  # {field: [old, new]} for updates
+
+    class Meta:
+        ordering = ["row_number"]
+        indexes = [models.Index(fields=["batch", "row_number"], name="importrow_batch_row")]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
-from villages.models import Region
+from villages.models import Region, Village, VillageCategoryChange
 
 REGION_FIELDS = (
     "name",
@@ -86,3 +87,76 @@ def regions_load(*, rows: list[dict]) -> LoadResult:
         result.created += len(to_create)
         result.updated += len(to_update)
     return result
+
+
+def read_village_fixture(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+@transaction.atomic
+def villages_load(*, rows: list[dict], batch_size: int = 5000) -> LoadResult:
+    """Create or update village units by code from reference data (code, name, township_code).
+    Only names and places come from reference data: categories, notes and flags set by imports
+    are never touched, and villages missing from ``rows`` are kept."""
+    result = LoadResult()
+    townships = dict(Region.objects.filter(level=Region.Level.TOWNSHIP).values_list("code", "id"))
+    county_of = dict(Region.objects.filter(level=Region.Level.TOWNSHIP).values_list("id", "parent_id"))
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        existing = Village.objects.in_bulk([r["code"] for r in chunk], field_name="code")
+        to_create, to_update = [], []
+        for row in chunk:
+            township_id = townships[row["township_code"]]
+            village = existing.get(row["code"])
+            if village is None:
+                to_create.append(Village(code=row["code"], name=row["name"], township_id=township_id, county_id=county_of[township_id]))
+            elif (village.name, village.township_id) != (row["name"], township_id):
+                village.name, village.township_id, village.county_id = row["name"], township_id, county_of[township_id]
+                to_update.append(village)
+            else:
+                result.unchanged += 1
+        Village.objects.bulk_create(to_create, batch_size=batch_size)
+        Village.objects.bulk_update(to_update, ["name", "township", "county", "updated_at"], batch_size=batch_size)
+        result.created += len(to_create)
+        result.updated += len(to_update)
+    return result
+
+
+def village_category_changes(*, village: Village, new: dict, old: dict | None = None) -> list[VillageCategoryChange]:
+    """History rows for the category flags that ``new`` changes (unsaved). ``old`` defaults to
+    the village's current values; pass it for a village that is being created (all None)."""
+    rows = []
+    for field in Village.CATEGORY_FIELDS:
+        if field not in new:
+            continue
+        before = (old or {}).get(field) if old is not None else getattr(village, field)
+        if before != new[field]:
+            rows.append(VillageCategoryChange(village=village, field=field, old_value=before, new_value=new[field]))
+    return rows
+
+
+@transaction.atomic
+def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = "", batch_size: int = 2000) -> int:
+    """Set category flags of many villages at once ({village id: {field: bool}}), writing one
+    history row per changed flag. Returns how many flags changed."""
+    now = timezone.now()
+    changed = 0
+    ids = list(changes)
+    for start in range(0, len(ids), batch_size):
+        villages = Village.objects.select_for_update().in_bulk(ids[start : start + batch_size])
+        history, to_update = [], []
+        for village_id, village in villages.items():
+            rows = village_category_changes(village=village, new=changes[village_id])
+            if not rows:
+                continue
+            for row in rows:
+                row.changed_by, row.changed_at, row.note = by, now, note
+                setattr(village, row.field, row.new_value)
+            village.updated_at = now
+            history.extend(rows)
+            to_update.append(village)
+        Village.objects.bulk_update(to_update, [*Village.CATEGORY_FIELDS, "updated_at"])
+        VillageCategoryChange.objects.bulk_create(history)
+        changed += len(history)
+    return changed

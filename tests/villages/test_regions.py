@@ -47,10 +47,10 @@ def test_loading_twice_changes_nothing_and_repairs_edits(regions, capsys):
     kelan.is_national_key_county = False
     kelan.save()
 
-    call_command("load_regions")
+    call_command("load_reference_data", "--no-villages")
     assert "新增 0，更新 1，未变 1484" in capsys.readouterr().out
     kelan.refresh_from_db()
     assert kelan.name == "岢岚县" and kelan.is_national_key_county
 
-    call_command("load_regions")
+    call_command("load_reference_data", "--no-villages")
     assert "新增 0，更新 0，未变 1485" in capsys.readouterr().out

