@@ -9,24 +9,34 @@ import pytest
 
 from dispatch.models import Role
 from tests.factories import DispatchingUnitFactory, UserFactory
-from villages.models import Region
-from villages.services import read_region_fixture, regions_load
-from villages.management.commands.load_reference_data import REGIONS_FIXTURE as DEFAULT_FIXTURE
-
-_REGION_ROWS = None
+from villages.management.commands.load_reference_data import REGIONS_FIXTURE, VILLAGES_FIXTURE
+from villages.models import Region, Village
+from villages.services import read_region_fixture, read_village_fixture, regions_load, villages_load
 
 
-def load_shanxi_regions():
-    global _REGION_ROWS
-    if _REGION_ROWS is None:
-        _REGION_ROWS = read_region_fixture(DEFAULT_FIXTURE)
-    regions_load(rows=_REGION_ROWS)
+def load_reference_data():
+    """Shanxi's regions and 21,895 villages (no categories), as `make run` loads them."""
+    regions_load(rows=read_region_fixture(REGIONS_FIXTURE))
+    villages_load(rows=read_village_fixture(VILLAGES_FIXTURE))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Loaded once into the test database; each test's transaction rolls back to it. Browser
+    # tests (transactional) empty the tables afterwards: `reference_data` reloads them.
+    with django_db_blocker.unblock():
+        load_reference_data()
 
 
 @pytest.fixture
-def regions(db):
-    """All of Shanxi's regions from the committed fixture."""
-    load_shanxi_regions()
+def reference_data(db):
+    if not Village.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def regions(reference_data):
+    """Shanxi's regions by name (province, cities, counties) from the committed fixture."""
     return {r.name: r for r in Region.objects.filter(level__in=["province", "city", "county"])}
 
 

@@ -2,8 +2,8 @@
 
 Shanxi's 2015 figures (notice §一): 2,697 weak-organization villages, 7,993 registered-poor
 villages, 9,896 target villages — so 794 are both. The real lists are not public; the demo
-draws them with a fixed seed from the rural village committees (codes …200 and up; 居委会 and
-社区 are not villages), registered-poor villages mostly (85%) in the 58 poor counties, so every
+draws them with a fixed seed from the rural village committees (codes …200 and up, and no
+居委会 or 社区 whatever its code), registered-poor villages mostly (85%) in the 58 poor counties, so every
 run marks the same villages.
 """
 
@@ -26,7 +26,14 @@ def demo_category_plan() -> dict[int, dict]:
     """{village id: {field: True}} for every village the demo marks."""
     rng = random.Random(SEED)
     poor_counties = set(Region.objects.filter(POOR_COUNTY).values_list("id", flat=True))
-    rural = list(Village.objects.filter(code__regex=r"^[0-9]{9}[2-9][0-9]{2}$").order_by("code").values_list("id", "county_id"))
+    rural = list(
+        Village.objects.filter(code__regex=r"^[0-9]{9}[2-9][0-9]{2}$")
+        .exclude(name__contains="居委会")
+        .exclude(name__contains="居民委员会")
+        .exclude(name__contains="社区")
+        .order_by("code")
+        .values_list("id", "county_id")
+    )
     in_poor = [vid for vid, county in rural if county in poor_counties]
     elsewhere = [vid for vid, county in rural if county not in poor_counties]
 
