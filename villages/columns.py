@@ -1,0 +1,67 @@
+"""The village list's spreadsheet columns: one layout for export, import and the admin.
+
+An exported list imports back unchanged because both read this one list. Each column names
+the header we write and the header variants counties use in the files they send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from villages.models import Village
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"  # "text", "flag" or "code"
+    width: int = 12
+    headers: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "headers", (self.header, *self.aliases))
+
+
+VILLAGE_COLUMNS = [
+    Column("code", "统计用区划代码", ("村代码", "代码", "区划代码", "村级区划代码", "统计用区划代码（12位）", "行政区划代码"), kind="code", width=16),
+    Column("city", "市", ("地市", "市（地）", "设区市", "所属市")),
+    Column("county", "县（市、区）", ("县", "县（区）", "县区", "县市区", "县（市）", "所属县")),
+    Column("township", "乡（镇）", ("乡镇", "乡（镇、街道）", "乡镇（街道）", "乡镇街道", "所属乡镇")),
+    Column("name", "村名", ("村名称", "村", "村庄名称", "行政村", "村委会名称", "行政村名称"), required=True, width=16),
+    Column("urban_rural_code", "城乡分类代码", ("城乡分类",)),
+    Column("is_weak_organization", "党组织软弱涣散村", ("是否软弱涣散村", "是否党组织软弱涣散村", "软弱涣散村"), kind="flag", width=10),
+    Column("is_registered_poor", "建档立卡贫困村", ("是否贫困村", "是否建档立卡贫困村", "贫困村"), kind="flag", width=10),
+    Column("is_key_difficult", "重点难点村", ("是否重点难点村",), kind="flag", width=10),
+    Column("notes", "备注", ("说明",), width=30),
+]
+
+
+def escape_formula(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; the importer takes
+    it off again (see villages.spreadsheets.normalise_text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def village_export_row(village: Village) -> list:
+    """One row of the village list, in VILLAGE_COLUMNS order. Expects the queryset to
+    select_related("county__parent", "township")."""
+    yes_no = {True: "是", False: "否"}
+    return [
+        village.code,
+        village.county.parent.name,
+        village.county.name,
+        village.township.name,
+        escape_formula(village.name),
+        village.urban_rural_code,
+        yes_no[village.is_weak_organization],
+        yes_no[village.is_registered_poor],
+        yes_no[village.is_key_difficult],
+        escape_formula(village.notes),
+    ]
