@@ -13,10 +13,17 @@ from django.db import transaction
 
 from dispatch.models import Role
 
+VILLAGE_READ = ["villages.view_village", "villages.export_village"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         "villages.view_region",
         "villages.change_region",
+        "villages.view_village",
+        "villages.change_village",
+        "villages.import_village",
+        "villages.export_village",
+        "villages.view_importbatch",
         "dispatch.view_user",
         "dispatch.add_user",
         "dispatch.change_user",
@@ -26,17 +33,29 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.PROVINCIAL_ORG: [
         "villages.view_region",
+        "villages.view_village",
+        "villages.import_village",
+        "villages.export_village",
+        "villages.view_importbatch",
         "dispatch.view_user",
         "dispatch.view_dispatchingunit",
         "dispatch.add_dispatchingunit",
         "dispatch.change_dispatchingunit",
     ],
-    Role.POVERTY_OFFICE: ["villages.view_region", "dispatch.view_dispatchingunit"],
-    Role.CITY_ORG: ["villages.view_region", "dispatch.view_user", "dispatch.view_dispatchingunit"],
-    Role.COUNTY_ORG: ["villages.view_region", "dispatch.view_user", "dispatch.view_dispatchingunit"],
-    Role.TOWNSHIP: ["villages.view_region"],
-    Role.UNIT: ["villages.view_region", "dispatch.view_dispatchingunit"],
-    Role.SECRETARY: ["villages.view_region"],
+    Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, "dispatch.view_dispatchingunit"],
+    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", "dispatch.view_dispatchingunit"],
+    # 县委组织部 imports the village lists of its own county (the scope check sees to "own").
+    Role.COUNTY_ORG: [
+        "villages.view_region",
+        *VILLAGE_READ,
+        "villages.import_village",
+        "villages.view_importbatch",
+        "dispatch.view_user",
+        "dispatch.view_dispatchingunit",
+    ],
+    Role.TOWNSHIP: ["villages.view_region", *VILLAGE_READ],
+    Role.UNIT: ["villages.view_region", *VILLAGE_READ, "dispatch.view_dispatchingunit"],
+    Role.SECRETARY: ["villages.view_region", "villages.view_village"],
 }
 
 

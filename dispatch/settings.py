@@ -162,6 +162,19 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# Spreadsheet imports: the largest upload accepted, and the largest a workbook may declare it
+# unzips to (a small zip can unpack to gigabytes). Previews not confirmed within an hour go.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "400")) * 1024 * 1024
+IMPORT_PREVIEW_LIFETIME_SECONDS = 60 * 60
+# Uploads up to the limit stay in memory: no stray copy in a temp folder.
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# django-import-export (the admin's import/export): the same permissions as the pages.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+
 # Sessions end when the browser closes and after eight idle hours: the machines in a county
 # office are often shared.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

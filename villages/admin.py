@@ -1,6 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
-from villages.models import Region
+from villages.models import ImportBatch, Region, Village, VillageCategoryChange
+from villages.resources import VillageResource
+from villages.services import villages_set_categories
 
 
 class ScopedAdminMixin:
@@ -24,3 +27,61 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Village)
+class VillageAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    """Import and export run through VillageResource: the same checks, scope and confirm as the
+    import page. Category flags change only through the service, which keeps their history."""
+
+    resource_classes = [VillageResource]
+    list_display = ["code", "name", "county", "township", "is_weak_organization", "is_registered_poor", "is_key_difficult"]
+    list_filter = ["is_weak_organization", "is_registered_poor", "is_key_difficult"]
+    search_fields = ["code", "name"]
+    list_select_related = ["county", "township"]
+    readonly_fields = ["code", "county", "township", "created_at", "updated_at"]
+    fields = ["code", "name", "county", "township", "urban_rural_code", "is_weak_organization", "is_registered_poor", "is_key_difficult", "notes", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False  # villages come from reference data and imports
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        categories = {f: form.cleaned_data[f] for f in Village.CATEGORY_FIELDS if f in form.changed_data}
+        for f in categories:  # the service sets them and writes their history
+            setattr(obj, f, form.initial[f])
+        obj.save()
+        if categories:
+            villages_set_categories(changes={obj.pk: categories}, by=request.user, note="管理后台修改")
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VillageCategoryChange)
+class VillageCategoryChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "village", "field", "old_value", "new_value", "changed_by", "import_batch", "note"]
+    list_filter = ["field"]
+    search_fields = ["village__code", "village__name"]
+    list_select_related = ["village", "changed_by", "import_batch"]
+
+    def get_queryset(self, request):
+        # History is scoped by its village.
+        return admin.ModelAdmin.get_queryset(self, request).filter(village__in=Village.objects.visible_to(request.user))
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "file_name", "created_by", "status", "total_rows", "created_count", "updated_count", "unchanged_count"]
+    list_filter = ["kind", "status"]
+    exclude = ["errors"]

@@ -19,7 +19,7 @@ class Column:
     header: str
     aliases: tuple[str, ...] = ()
     required: bool = False
-    kind: str = "text"  # "text", "flag" or "code"
+    kind: str = "text"  # "text"; "name", "code", "flag": every space in the cell is stray
     width: int = 12
     headers: tuple[str, ...] = field(init=False)
 
@@ -29,16 +29,25 @@ class Column:
 
 VILLAGE_COLUMNS = [
     Column("code", "统计用区划代码", ("村代码", "代码", "区划代码", "村级区划代码", "统计用区划代码（12位）", "行政区划代码"), kind="code", width=16),
-    Column("city", "市", ("地市", "市（地）", "设区市", "所属市")),
-    Column("county", "县（市、区）", ("县", "县（区）", "县区", "县市区", "县（市）", "所属县")),
-    Column("township", "乡（镇）", ("乡镇", "乡（镇、街道）", "乡镇（街道）", "乡镇街道", "所属乡镇")),
-    Column("name", "村名", ("村名称", "村", "村庄名称", "行政村", "村委会名称", "行政村名称"), required=True, width=16),
-    Column("urban_rural_code", "城乡分类代码", ("城乡分类",)),
+    Column("city", "市", ("地市", "市（地）", "设区市", "所属市"), kind="name"),
+    Column("county", "县（市、区）", ("县", "县（区）", "县区", "县市区", "县（市）", "所属县"), required=True, kind="name"),
+    Column("township", "乡（镇）", ("乡镇", "乡（镇、街道）", "乡镇（街道）", "乡镇街道", "所属乡镇"), required=True, kind="name"),
+    Column("name", "村名", ("村名称", "村", "村庄名称", "行政村", "村委会名称", "行政村名称"), required=True, kind="name", width=16),
+    Column("urban_rural_code", "城乡分类代码", ("城乡分类",), kind="code"),
     Column("is_weak_organization", "党组织软弱涣散村", ("是否软弱涣散村", "是否党组织软弱涣散村", "软弱涣散村"), kind="flag", width=10),
     Column("is_registered_poor", "建档立卡贫困村", ("是否贫困村", "是否建档立卡贫困村", "贫困村"), kind="flag", width=10),
     Column("is_key_difficult", "重点难点村", ("是否重点难点村",), kind="flag", width=10),
     Column("notes", "备注", ("说明",), width=30),
 ]
+
+
+def display_value(value) -> str:
+    """A stored value as a page or a message shows it: 是/否 for flags, — for nothing."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value) or "（空）"
 
 
 def escape_formula(value):

@@ -130,8 +130,8 @@ def village_category_changes(*, village: Village, new: dict, old: dict | None = 
     for field in Village.CATEGORY_FIELDS:
         if field not in new:
             continue
-        before = (old or {}).get(field) if old is not None else getattr(village, field)
-        if before != new[field]:
+        before = old.get(field) if old is not None else getattr(village, field)
+        if before != new[field] and (before is not None or new[field]):  # a new village's False is no change
             rows.append(VillageCategoryChange(village=village, field=field, old_value=before, new_value=new[field]))
     return rows
 

@@ -1,0 +1,194 @@
+"""Two-stage spreadsheet imports: preview everything, then confirm all or nothing.
+
+A model's importer (e.g. ``villages.resources.VillageResource``) says which columns it reads,
+how to check a chunk of rows and how to write a chunk of staged rows. This module does the
+rest, the same for every import:
+
+1. ``preview``: refuse a file that is not what it claims (``villages.spreadsheets``), read it
+   chunk by chunk, check every row, and keep what would be created or changed as ``ImportRow``s
+   of an ``ImportBatch``, with **every** error as "第N行 列名：问题". Nothing else is written.
+2. ``confirm``: apply the staged rows — not the file again — in one transaction, re-checking the
+   importer's scope and that nobody changed the rows since the preview; any problem rolls the
+   whole import back. A second confirm (a double click, another tab) is refused.
+
+Previews not confirmed within an hour are deleted with their file (``clear_stale_previews``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import islice
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from villages.columns import Column
+from villages.models import ImportBatch, ImportRow
+from villages.spreadsheets import FileRefused, Table, normalise_text, open_table
+
+__all__ = ["FileRefused", "ImportRefused", "ImportConflict", "RowError", "Planned", "ChunkCheck", "TwoStageImport", "clear_stale_previews"]
+
+
+class ImportRefused(Exception):
+    """A confirm that cannot go ahead (already imported, expired, has errors)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column}：{self.message}"
+
+    def as_json(self) -> list:
+        return [self.row, self.column, self.message]
+
+
+class ImportConflict(Exception):
+    """The confirm found rows changed since the preview, or out of the importer's scope now."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} 行与预览时不一致")
+        self.errors = errors
+
+
+@dataclass
+class Planned:
+    row: int
+    action: str  # ImportRow.Action
+    key: str
+    values: dict
+    diff: dict = field(default_factory=dict)
+
+
+@dataclass
+class ChunkCheck:
+    planned: list[Planned] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def chunked(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class TwoStageImport:
+    """The engine; a model's resource mixes it in and fills in the hooks."""
+
+    kind: str = ""
+    kind_label: str = ""
+    columns: Sequence[Column] = ()
+    chunk_size = 2000
+
+    # --- hooks: each importer defines these -------------------------------------------------
+    def start(self, *, user, table: Table) -> None:
+        """Build whatever lookups the checks need, once per import."""
+
+    def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
+        """Check a chunk of rows (a constant number of queries per chunk, never one per row)."""
+        raise TypeError(f"{type(self).__name__} must define check_chunk")
+
+    def apply_chunk(self, rows: list[ImportRow], *, user, batch: ImportBatch) -> list[RowError]:
+        """Lock, re-check and write a chunk of staged rows; return the rows that conflict."""
+        raise TypeError(f"{type(self).__name__} must define apply_chunk")
+
+    # --- preview ---------------------------------------------------------------------------
+    def preview(self, *, data: bytes, file_name: str, user) -> ImportBatch:
+        """Check an uploaded file and stage what it would change. Raises FileRefused for a file
+        that cannot be read at all; row problems are listed in the returned batch's errors."""
+        clear_stale_previews()
+        table = open_table(data, self.columns)
+        batch = ImportBatch(
+            kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=file_name[:255],
+            file_size=len(data), file_sha256=hashlib.sha256(data).hexdigest(),
+        )
+        with transaction.atomic():
+            self.preview_table(table=table, user=user, batch=batch)
+            batch.file.save(file_name[-100:] or "upload", ContentFile(data), save=True)
+        return batch
+
+    def preview_table(self, *, table: Table, user, batch: ImportBatch) -> ImportBatch:
+        """Check every row of ``table`` and stage the changes on ``batch`` (saved here)."""
+        self.start(user=user, table=table)
+        batch.save()
+        kinds = {c.key: c.kind for c in self.columns}
+        errors: list[RowError] = []
+        for chunk in chunked(self._records(table, kinds), self.chunk_size):
+            check = self.check_chunk(chunk, user=user)
+            ImportRow.objects.bulk_create(
+                [ImportRow(batch=batch, row_number=p.row, action=p.action, key=p.key, values=p.values, diff=p.diff) for p in check.planned]
+            )
+            batch.total_rows += len(chunk)
+            batch.created_count += sum(1 for p in check.planned if p.action == ImportRow.Action.CREATE)
+            batch.updated_count += sum(1 for p in check.planned if p.action == ImportRow.Action.UPDATE)
+            batch.unchanged_count += check.unchanged
+            errors.extend(check.errors)
+        if batch.total_rows == 0:
+            errors.append(RowError(table.header_row, "表头", "表头下面没有数据行。"))
+        batch.errors = [e.as_json() for e in sorted(errors, key=lambda e: e.row)]
+        batch.save()
+        return batch
+
+    @staticmethod
+    def _records(table: Table, kinds: dict[str, str]) -> Iterator[tuple[int, dict]]:
+        """Each non-blank data row as {column key: normalised text}; "" for absent columns."""
+        positions = table.columns
+        absent = {key: "" for key in kinds if key not in positions}
+        for number, values in table.rows:
+            if number <= table.header_row:
+                continue
+            record = dict(absent)
+            for key, position in positions.items():
+                cell = values[position] if position < len(values) else None
+                record[key] = normalise_text(cell, compact=kinds[key] != "text")
+            if any(record[key] for key in positions):
+                yield number, record
+
+    # --- confirm ---------------------------------------------------------------------------
+    @transaction.atomic
+    def confirm(self, *, batch: ImportBatch, user) -> ImportBatch:
+        """Apply a preview all or nothing. Raises ImportRefused or ImportConflict (nothing written)."""
+        if batch.created_by_id != user.pk:
+            raise ImportRefused("只能确认自己上传的文件。")
+        if batch.errors:
+            raise ImportRefused("预览中有错误，不能导入。请修改文件后重新上传。")
+        if batch.created_at < timezone.now() - timedelta(seconds=settings.IMPORT_PREVIEW_LIFETIME_SECONDS):
+            raise ImportRefused("预览已超过 1 小时，已失效。请重新上传文件。")
+        now = timezone.now()
+        # The conditional update is the guard against a double click or a second tab: only one
+        # request finds the batch still previewed (the other waits for the row lock, then finds
+        # it confirmed). A conflict below rolls this back too.
+        if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+            status=ImportBatch.Status.CONFIRMED, confirmed_at=now
+        ):
+            batch.refresh_from_db()
+            if batch.status == ImportBatch.Status.CONFIRMED:
+                raise ImportRefused(f"该文件已于 {timezone.localtime(batch.confirmed_at):%Y-%m-%d %H:%M} 导入，无需重复确认。")
+            raise ImportRefused("预览已失效，请重新上传文件。")
+        conflicts: list[RowError] = []
+        for chunk in chunked(batch.rows.order_by("row_number").iterator(chunk_size=self.chunk_size), self.chunk_size):
+            conflicts.extend(self.apply_chunk(chunk, user=user, batch=batch))
+        if conflicts:
+            raise ImportConflict(conflicts)
+        batch.status, batch.confirmed_at = ImportBatch.Status.CONFIRMED, now
+        return batch
+
+
+def clear_stale_previews(*, now=None) -> int:
+    """Delete previews nobody confirmed within the lifetime, with their staged rows and files."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.IMPORT_PREVIEW_LIFETIME_SECONDS)
+    stale = list(ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEWED, created_at__lt=cutoff))
+    for batch in stale:
+        if batch.file:
+            batch.file.delete(save=False)
+        batch.delete()
+    return len(stale)
