@@ -1,5 +1,6 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 
 from villages.models import ImportBatch, Region, Village, VillageCategoryChange
 from villages.resources import VillageResource
@@ -35,6 +36,9 @@ class VillageAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     import page. Category flags change only through the service, which keeps their history."""
 
     resource_classes = [VillageResource]
+    formats = [base_formats.XLSX, base_formats.CSV]
+    # The export always has the import's columns (so it imports back): no field picker.
+    skip_export_form = True
     list_display = ["code", "name", "county", "township", "is_weak_organization", "is_registered_poor", "is_key_difficult"]
     list_filter = ["is_weak_organization", "is_registered_poor", "is_key_difficult"]
     search_fields = ["code", "name"]

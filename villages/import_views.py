@@ -31,7 +31,7 @@ def _own_preview(request, batch_id: int) -> ImportBatch:
 
 @permission_required("villages.import_village", raise_exception=True)
 def upload(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     refused = None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]

@@ -5,5 +5,6 @@ document.addEventListener("submit", function (event) {
   if (!form.hasAttribute("data-once")) return;
   if (form.dataset.sent) { event.preventDefault(); return; }
   form.dataset.sent = "1";
-  form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; b.textContent = "处理中…"; });
+  // Disabled, not relabelled: a shorter button would move its neighbours under the second click.
+  form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
 });
