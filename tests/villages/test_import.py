@@ -217,3 +217,35 @@ def test_confirm_rechecks_scope(kelan_user, regions):
         VillageResource().confirm(batch=batch, user=kelan_user)
     assert "不在您的管辖范围内" in str(conflict.value.errors[0])
     assert flags(XIJIE) == (False, False)
+
+
+def test_workbook_xml_is_parsed_through_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_clear_stale_imports_command(kelan_user, capsys):
+    from django.core.management import call_command
+
+    batch = preview(kelan_user, xlsx_bytes([HEADER, [XIJIE, "岢岚县", "岚漪镇", "西街村", "是", "否", ""]]))
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    call_command("clear_stale_imports")
+    assert "已清除 1 个过期的导入预览" in capsys.readouterr().out
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_flag_changed_in_the_admin_keeps_its_history(client, admin_user):
+    from django.urls import reverse
+
+    village = Village.objects.get(code=XIJIE)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:villages_village_change", args=[village.pk]),
+        {"name": "西街村", "urban_rural_code": "", "is_registered_poor": "on", "notes": "核实后补录"},
+    )
+    assert response.status_code == 302
+    village.refresh_from_db()
+    assert village.is_registered_poor and village.notes == "核实后补录"
+    change = village.category_changes.get()
+    assert (change.field, change.old_value, change.new_value, change.changed_by, change.note) == ("is_registered_poor", False, True, admin_user, "管理后台修改")
