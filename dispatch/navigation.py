@@ -16,11 +16,11 @@ from django.urls import reverse
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] | None = None  # None: every role
+    permission: str | None = None  # shown to users who have it; None: everyone
     order: int = 100
 
     def shown_to(self, user) -> bool:
-        return self.roles is None or user.is_superuser or user.role in self.roles
+        return self.permission is None or user.has_perm(self.permission)
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,12 @@ def register_todo(provider: Callable[[object], Iterable[Todo]]) -> None:
 
 
 def nav_for(user, current_path: str) -> list[dict]:
-    items = []
-    for item in _nav:
-        if item.shown_to(user):
-            url = reverse(item.url_name)
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+    items = [{"label": i.label, "url": reverse(i.url_name), "active": False} for i in _nav if i.shown_to(user)]
+    # The entry whose address is the longest prefix of the page's is the active one:
+    # /villages/import/ lights 村名单导入, not 村庄 as well.
+    matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
 
 

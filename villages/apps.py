@@ -11,3 +11,5 @@ class VillagesConfig(AppConfig):
         from dispatch.navigation import NavItem, register_nav
 
         register_nav(NavItem("村庄", "villages:list", order=20))
+        register_nav(NavItem("两类村汇总", "villages:summary", order=21))
+        register_nav(NavItem("村名单导入", "villages:import", permission="villages.import_village", order=22))

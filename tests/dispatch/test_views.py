@@ -116,3 +116,13 @@ def test_unknown_pages_answer_404_in_chinese(client, kelan_user, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_navigation_marks_the_most_specific_entry_and_follows_the_role(client, kelan_user, xinzhou_user):
+    client.force_login(kelan_user)
+    html = client.get("/villages/import/").content.decode()
+    assert '<a href="/villages/import/" class="active" aria-current="page">村名单导入</a>' in html
+    assert '<a href="/villages/">村庄</a>' in html
+
+    client.force_login(xinzhou_user)  # a city department does not import village lists
+    assert "村名单导入" not in client.get("/villages/").content.decode()

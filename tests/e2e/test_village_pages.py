@@ -39,7 +39,7 @@ def test_county_filters_its_poor_villages_opens_one_and_the_summary(page, live_s
     screenshot("village-detail")
 
     page.get_by_role("link", name="村庄名单").click()
-    page.get_by_role("link", name="两类村汇总").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="两类村汇总").click()
     total = page.get_by_test_id("summary-total")
     expect(total).to_contain_text("合计")
     expect(total).to_contain_text(str(kelan.count()))
