@@ -14,6 +14,7 @@ from django.utils import timezone
 from import_export import resources
 from import_export.results import Error, RowResult
 
+from villages.bulk import update_rows
 from villages.columns import VILLAGE_COLUMNS, display_value, village_export_row
 from villages.importing import ChunkCheck, ImportConflict, Planned, RowError, TwoStageImport
 from villages.models import ImportBatch, ImportRow, Region, Village, VillageCategoryChange
@@ -266,7 +267,7 @@ class VillageResource(TwoStageImport, resources.ModelResource):
         if conflicts:
             return conflicts
         Village.objects.bulk_create(to_create)
-        Village.objects.bulk_update(to_update, [*UPDATABLE, "updated_at"])
+        update_rows(Village, to_update, [*UPDATABLE, "updated_at"])
         for h in history:
             h.changed_by, h.changed_at, h.import_batch = user, now, batch
         VillageCategoryChange.objects.bulk_create(history)
