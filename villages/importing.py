@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from villages.bulk import insert_rows
 from villages.columns import Column
 from villages.models import ImportBatch, ImportRow
 from villages.spreadsheets import FileRefused, Table, normalise_text, open_table
@@ -124,8 +125,10 @@ class TwoStageImport:
         errors: list[RowError] = []
         for chunk in chunked(self._records(table, kinds), self.chunk_size):
             check = self.check_chunk(chunk, user=user)
-            ImportRow.objects.bulk_create(
-                [ImportRow(batch=batch, row_number=p.row, action=p.action, key=p.key, values=p.values, diff=p.diff) for p in check.planned]
+            insert_rows(
+                ImportRow,
+                [{"batch_id": batch.pk, "row_number": p.row, "action": p.action, "key": p.key, "values": p.values, "diff": p.diff} for p in check.planned],
+                ("batch_id", "row_number", "action", "key", "values", "diff"),
             )
             batch.total_rows += len(chunk)
             batch.created_count += sum(1 for p in check.planned if p.action == ImportRow.Action.CREATE)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from villages.bulk import update_rows
 from villages.models import Region, Village, VillageCategoryChange
 
 REGION_FIELDS = (
@@ -123,17 +125,17 @@ def villages_load(*, rows: list[dict], batch_size: int = 5000) -> LoadResult:
     return result
 
 
-def village_category_changes(*, village: Village, new: dict, old: dict | None = None) -> list[VillageCategoryChange]:
-    """History rows for the category flags that ``new`` changes (unsaved). ``old`` defaults to
-    the village's current values; pass it for a village that is being created (all None)."""
-    rows = []
+def category_changes(*, old: Mapping | None, new: Mapping) -> list[tuple[str, bool | None, bool]]:
+    """(field, old, new) for each category flag that ``new`` changes. ``old`` is the village's
+    current values, or None for a village being created (whose False flags are no change)."""
+    changes = []
     for field in Village.CATEGORY_FIELDS:
         if field not in new:
             continue
-        before = old.get(field) if old is not None else getattr(village, field)
-        if before != new[field] and (before is not None or new[field]):  # a new village's False is no change
-            rows.append(VillageCategoryChange(village=village, field=field, old_value=before, new_value=new[field]))
-    return rows
+        before = None if old is None else old[field]
+        if before != new[field] and (before is not None or new[field]):
+            changes.append((field, before, new[field]))
+    return changes
 
 
 @transaction.atomic
@@ -144,19 +146,17 @@ def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = ""
     changed = 0
     ids = list(changes)
     for start in range(0, len(ids), batch_size):
-        villages = Village.objects.select_for_update().in_bulk(ids[start : start + batch_size])
+        current = Village.objects.select_for_update().filter(id__in=ids[start : start + batch_size]).values("id", *Village.CATEGORY_FIELDS)
         history, to_update = [], []
-        for village_id, village in villages.items():
-            rows = village_category_changes(village=village, new=changes[village_id])
-            if not rows:
+        for village in current:
+            flags = category_changes(old=village, new=changes[village["id"]])
+            if not flags:
                 continue
-            for row in rows:
-                row.changed_by, row.changed_at, row.note = by, now, note
-                setattr(village, row.field, row.new_value)
-            village.updated_at = now
-            history.extend(rows)
-            to_update.append(village)
-        Village.objects.bulk_update(to_update, [*Village.CATEGORY_FIELDS, "updated_at"])
+            for field, before, after in flags:
+                history.append(VillageCategoryChange(village_id=village["id"], field=field, old_value=before, new_value=after, changed_by=by, changed_at=now, note=note))
+                village[field] = after
+            to_update.append({**village, "updated_at": now})
+        update_rows(Village, to_update, [*Village.CATEGORY_FIELDS, "updated_at"])
         VillageCategoryChange.objects.bulk_create(history)
         changed += len(history)
     return changed

@@ -6,22 +6,24 @@ from django.test.utils import CaptureQueriesContext
 from villages.bulk import update_rows
 from villages.models import Village
 
+FIELDS = ["name", "notes", "is_weak_organization", "is_registered_poor"]
+
 
 def test_update_rows_writes_each_row_s_own_values_and_nothing_else(reference_data):
-    villages = list(Village.objects.filter(county__name="岢岚县").order_by("code")[:3])
+    rows = list(Village.objects.filter(county__name="岢岚县").order_by("code").values("id", "code", *FIELDS)[:3])
     untouched = Village.objects.filter(county__name="五寨县").order_by("code").first()
-    villages[0].name, villages[0].is_registered_poor = "改名村", True
-    villages[1].notes = "含'引号\"与换行\n的备注"
-    villages[2].is_weak_organization = True
+    rows[0].update(name="改名村", is_registered_poor=True)
+    rows[1]["notes"] = "含'引号\"与换行\n的备注"
+    rows[2]["is_weak_organization"] = True
 
     with CaptureQueriesContext(connection) as queries:
-        assert update_rows(Village, villages, ["name", "notes", "is_weak_organization", "is_registered_poor"], batch_size=2) == 3
+        assert update_rows(Village, rows, FIELDS, batch_size=2) == 3
     assert len(queries) == 2  # batches of two
 
-    fresh = {v.code: v for v in Village.objects.filter(code__in=[v.code for v in villages])}
-    assert (fresh[villages[0].code].name, fresh[villages[0].code].is_registered_poor) == ("改名村", True)
-    assert fresh[villages[1].code].notes == "含'引号\"与换行\n的备注"
-    assert fresh[villages[2].code].is_weak_organization and not fresh[villages[2].code].is_registered_poor
+    fresh = {v.code: v for v in Village.objects.filter(code__in=[r["code"] for r in rows])}
+    assert (fresh[rows[0]["code"]].name, fresh[rows[0]["code"]].is_registered_poor) == ("改名村", True)
+    assert fresh[rows[1]["code"]].notes == "含'引号\"与换行\n的备注"
+    assert fresh[rows[2]["code"]].is_weak_organization and not fresh[rows[2]["code"]].is_registered_poor
     assert Village.objects.get(pk=untouched.pk).name == untouched.name
 
 
