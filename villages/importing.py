@@ -98,7 +98,7 @@ class TwoStageImport:
         """Check a chunk of rows (a constant number of queries per chunk, never one per row)."""
         raise TypeError(f"{type(self).__name__} must define check_chunk")
 
-    def apply_chunk(self, rows: list[ImportRow], *, user, batch: ImportBatch) -> list[RowError]:
+    def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
         """Lock, re-check and write a chunk of staged rows; return the rows that conflict."""
         raise TypeError(f"{type(self).__name__} must define apply_chunk")
 
@@ -178,8 +178,9 @@ class TwoStageImport:
                 raise ImportRefused(f"该文件已于 {timezone.localtime(batch.confirmed_at):%Y-%m-%d %H:%M} 导入，无需重复确认。")
             raise ImportRefused("预览已失效，请重新上传文件。")
         conflicts: list[RowError] = []
-        for chunk in chunked(batch.rows.order_by("row_number").iterator(chunk_size=self.chunk_size), self.chunk_size):
-            conflicts.extend(self.apply_chunk(chunk, user=user, batch=batch))
+        staged = batch.rows.order_by("row_number").values_list("row_number", "action", "key", "values", "diff")
+        for chunk in chunked(staged.iterator(chunk_size=self.chunk_size), self.chunk_size):
+            conflicts.extend(self.apply_chunk([Planned(*row) for row in chunk], user=user, batch=batch))
         if conflicts:
             raise ImportConflict(conflicts)
         batch.status, batch.confirmed_at = ImportBatch.Status.CONFIRMED, now

@@ -230,7 +230,7 @@ class VillageResource(TwoStageImport, resources.ModelResource):
         return check
 
     # --- the confirm ---------------------------------------------------------------------------
-    def apply_chunk(self, rows: list[ImportRow], *, user, batch: ImportBatch) -> list[RowError]:
+    def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
         scope = Scope.of(user)
         label = {c.key: c.header for c in VILLAGE_COLUMNS}
         locked = Village.objects.select_for_update().filter(code__in=[r.key for r in rows]).values("id", "code", *UPDATABLE)
@@ -247,17 +247,17 @@ class VillageResource(TwoStageImport, resources.ModelResource):
 
         for staged in rows:
             if not in_scope(scope, staged.key):
-                conflicts.append(RowError(staged.row_number, label["code"], f"{staged.key} 已不在您的管辖范围内。"))
+                conflicts.append(RowError(staged.row, label["code"], f"{staged.key} 已不在您的管辖范围内。"))
                 continue
             village = existing.get(staged.key)
             if staged.action == ImportRow.Action.CREATE:
                 if village is not None:
-                    conflicts.append(RowError(staged.row_number, label["code"], f"预览后已有人新增了 {staged.key}，请重新上传预览。"))
+                    conflicts.append(RowError(staged.row, label["code"], f"预览后已有人新增了 {staged.key}，请重新上传预览。"))
                 else:
                     to_create.append(Village(code=staged.key, **staged.values))
                 continue
             if village is None:
-                conflicts.append(RowError(staged.row_number, label["code"], f"{staged.key} 已不存在，请重新上传预览。"))
+                conflicts.append(RowError(staged.row, label["code"], f"{staged.key} 已不存在，请重新上传预览。"))
                 continue
             # Every field the row sets must still be as the preview saw it: the old value where
             # the row changes it, the row's own value where it did not.
@@ -266,7 +266,7 @@ class VillageResource(TwoStageImport, resources.ModelResource):
             if changed:
                 field = changed[0]
                 now_value = display_value(village[field])
-                conflicts.append(RowError(staged.row_number, label[field], f"预览后已被他人修改（现为“{now_value}”），请重新上传预览。"))
+                conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{now_value}”），请重新上传预览。"))
                 continue
             new = {f: new for f, (_, new) in staged.diff.items()}
             record(village["id"], category_changes(old=village, new=new))
