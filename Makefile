@@ -45,5 +45,10 @@ run: setup
 test: install-test browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The import benchmark of issue #3 on PostgreSQL (~10 min); rewrites docs/performance.md.
+bench: install
+	bench/ensure-postgres
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
