@@ -107,9 +107,18 @@ def build(tarball: Path, province: str | None = PROVINCE) -> list[dict]:
     def six(code: str) -> str:
         return code.ljust(6, "0")
 
+    # 东莞 441900, 中山 442000 and 儋州 460400 are prefecture-level cities without counties: the
+    # data lists each as a city and as a county of the same code. A code names one region, so
+    # each is kept once, as a county-level unit directly under its province.
+    area_codes = {a["code"] for a in areas}
+    cityless = {six(c["code"]): six(c["provinceCode"]) for c in cities if six(c["code"]) in area_codes}
     rows = [dict(code=six(p["code"]), name=p["name"], level="province", parent_code="") for p in provinces]
-    rows += [dict(code=six(c["code"]), name=c["name"], level="city", parent_code=six(c["provinceCode"])) for c in cities]
-    rows += [dict(code=a["code"], name=a["name"], level="county", parent_code=six(a["cityCode"])) for a in areas]
+    rows += [
+        dict(code=six(c["code"]), name=c["name"], level="city", parent_code=six(c["provinceCode"]))
+        for c in cities
+        if six(c["code"]) not in cityless
+    ]
+    rows += [dict(code=a["code"], name=a["name"], level="county", parent_code=cityless.get(a["code"], six(a["cityCode"]))) for a in areas]
     rows += [dict(code=s["code"], name=s["name"], level="township", parent_code=s["areaCode"]) for s in streets]
 
     counties = {r["name"]: r for r in rows if r["level"] == "county" and r["code"].startswith(PROVINCE)}
