@@ -8,7 +8,7 @@ from dispatch.models import Role, User
 class Command(BaseCommand):
     help = (
         "Load the demo data set (one account per role, each scoped to a real place) and print the "
-        "accounts. Needs the regions (load_regions) first. Refused in production mode; a second run changes nothing."
+        "accounts. Needs the reference data (load_reference_data) first. Refused in production mode; a second run changes nothing."
     )
 
     def add_arguments(self, parser):
