@@ -72,6 +72,76 @@ class DispatchingUnit(models.Model):
         return self.name
 
 
+class Campaign(models.Model):
+    """A 选派批次: one round of sending first secretaries under one notice. Quotas, postings,
+    ledgers and submissions belong to a campaign; one campaign is current at a time, and the
+    others stay readable."""
+
+    name = models.CharField("批次名称", max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    notice_number = models.CharField("文件号", max_length=50, help_text="例如：晋组通字〔2015〕41号")
+    term_years = models.PositiveSmallIntegerField("任期（年）", default=2)
+    arrival_deadline = models.DateField("全部到岗期限", null=True, blank=True)
+    ledger_deadline = models.DateField("台账报送期限", help_text="各市委组织部向省委组织部报送工作台账的期限")
+    is_open = models.BooleanField("进行中", default=True)
+    is_current = models.BooleanField("当前批次", default=False)
+
+    class QuerySet(ScopedQuerySet):
+        scope_public = True
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "选派批次"
+        verbose_name_plural = "选派批次"
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_campaign",
+                                    violation_error_message="只能有一个当前批次。"),
+            models.CheckConstraint(name="campaign_term_positive", condition=Q(term_years__gte=1),
+                                   violation_error_message="任期至少为1年。"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Campaign | None:
+        return cls.objects.filter(is_current=True).first()
+
+
+class QuotaAllocation(models.Model):
+    """附表2: how many first secretaries one dispatching unit sends into one county in one
+    campaign. The province sets provincial units' quotas; cities and counties set their own
+    units' (notice §一.2)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="选派批次", on_delete=models.PROTECT, related_name="quotas")
+    unit = models.ForeignKey(DispatchingUnit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="quotas")
+    county = models.ForeignKey(
+        Region, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="quotas", limit_choices_to={"level": Region.Level.COUNTY}
+    )
+    count = models.PositiveSmallIntegerField("选派人数")
+
+    class QuerySet(ScopedQuerySet):
+        # A county sees the quotas into it and those of its own units; a unit its own.
+        scope_region_fields = ("county__code", "unit__region__code")
+        scope_unit_field = "unit"
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "名额分配"
+        verbose_name_plural = "名额分配"
+        ordering = ["campaign", "county__code", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "county"], name="quota_unique_per_unit_and_county",
+                                    violation_error_message="同一批次中，同一单位对同一县只能有一条名额。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.county}：{self.count}"
+
+
 class UserQuerySet(ScopedQuerySet):
     scope_region_fields = ("region__code", "unit__region__code")
 

@@ -7,17 +7,19 @@ xinzhou must not see.
 
 import pytest
 
-from dispatch.models import Role
+from dispatch.models import DispatchingUnit, Role
 from tests.factories import DispatchingUnitFactory, UserFactory
-from villages.management.commands.load_reference_data import REGIONS_FIXTURE, VILLAGES_FIXTURE
+from dispatch.reference import load_campaign_2015
 from villages.models import Region, Village
-from villages.services import read_region_fixture, read_village_fixture, regions_load, villages_load
+from villages.services import REGIONS_FIXTURE, VILLAGES_FIXTURE, read_region_fixture, read_village_fixture, regions_load, villages_load
 
 
 def load_reference_data():
-    """Shanxi's regions and 21,895 villages (no categories), as `make run` loads them."""
+    """Shanxi's regions, 21,895 villages (no categories) and the 2015 campaign with its 附表2
+    units and quotas, as `make run` loads them."""
     regions_load(rows=read_region_fixture(REGIONS_FIXTURE))
     villages_load(rows=read_village_fixture(VILLAGES_FIXTURE))
+    load_campaign_2015()
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +88,7 @@ def lanyi_user(regions):
 
 @pytest.fixture
 def provincial_unit(regions):
-    return DispatchingUnitFactory(name="山西省国土资源厅")
+    return DispatchingUnit.objects.get(name="山西省国土资源厅")
 
 
 @pytest.fixture

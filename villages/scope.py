@@ -51,6 +51,7 @@ class ScopedQuerySet(models.QuerySet):
 
     - ``scope_region_fields``: lookup paths to a region code (``"code"``, ``"county__code"``);
       a row is inside the scope when any of them starts with the scope's prefix.
+    - ``scope_public``: every user with a scope sees every row (province-wide reference data).
     - ``scope_unit_field``: lookup path to the row's dispatching unit, for rows that belong to
       a unit (postings, rosters); ``""`` for the unit model itself. Unit users then see only
       their unit's rows, and 省扶贫办 only rows of provincial units.
@@ -58,6 +59,8 @@ class ScopedQuerySet(models.QuerySet):
 
     scope_region_fields: tuple[str, ...] = ()
     scope_unit_field: str | None = None
+    # Province-wide reference rows (campaigns) that every signed-in user with a scope may read.
+    scope_public: bool = False
 
     def _unit_lookup(self, attribute: str) -> str:
         return f"{self.scope_unit_field}__{attribute}" if self.scope_unit_field else attribute
@@ -66,7 +69,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(self.scope_q(Scope.of(user)))
 
     def scope_q(self, scope: Scope) -> Q:
-        if scope.everything:
+        if scope.everything or (self.scope_public and scope != NOTHING):
             return Q()
         if self.scope_unit_field is not None:
             if scope.unit_id is not None:

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from villages.bulk import update_rows
 from villages.models import Region, Village, VillageCategoryChange
+
+REGIONS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "regions-shanxi.csv"
+VILLAGES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "villages-shanxi.csv"
 
 REGION_FIELDS = (
     "name",

@@ -33,4 +33,4 @@ def test_a_second_load_changes_nothing_and_keeps_changed_passwords(regions):
 
     assert "新增 0 项" in out.getvalue()
     assert list(User.objects.order_by("id").values()) == before
-    assert DispatchingUnit.objects.count() == 1
+    assert DispatchingUnit.objects.filter(name="山西省国土资源厅").count() == 1

@@ -44,13 +44,13 @@ def test_province_and_admin_see_everything(province_user, admin_user):
 
 
 def test_unit_user_sees_its_own_unit_only_among_units(unit_user, regions):
-    other = DispatchingUnitFactory(name="山西省统计局")
+    other = DispatchingUnitFactory(name="测试省直单位")
     assert list(DispatchingUnit.objects.visible_to(unit_user)) == [unit_user.unit]
     assert other not in DispatchingUnit.objects.visible_to(unit_user)
 
 
 def test_poverty_office_sees_provincial_units_only(poverty_office_user, regions):
-    provincial = DispatchingUnitFactory(name="山西省统计局")
+    provincial = DispatchingUnitFactory(name="测试省直单位")
     county_unit = DispatchingUnitFactory(name="岢岚县农业局", level=DispatchingUnit.Level.COUNTY, region=regions["岢岚县"])
     visible = DispatchingUnit.objects.visible_to(poverty_office_user)
     assert provincial in visible
