@@ -15,5 +15,6 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("villages/", include("villages.urls")),
+    path("coverage/", include("dispatch.coverage_urls")),
     path("admin/", admin.site.urls),
 ]
