@@ -1,11 +1,14 @@
-from django.urls import path
+from villages.import_views import ImportPages
+from villages.resources import VillageResource
 
-from villages import import_views
+village_import = ImportPages(
+    resource_class=VillageResource,
+    permission="villages.import_village",
+    namespace="villages",
+    title="导入村名单",
+    item="个村",
+    key_label="统计用区划代码",
+    help_template="villages/import_help.html",
+)
 
-urlpatterns = [
-    path("", import_views.upload, name="import"),
-    path("history/", import_views.history, name="import_history"),
-    path("<int:batch_id>/", import_views.preview, name="import_preview"),
-    path("<int:batch_id>/confirm/", import_views.confirm, name="import_confirm"),
-    path("<int:batch_id>/file/", import_views.download, name="import_download"),
-]
+urlpatterns = village_import.urlpatterns()

@@ -1,116 +1,136 @@
-"""The village-list import pages: upload → preview → confirm, and the import history.
-
-Views stay thin: the checks and writes are VillageResource's (villages/resources.py) and the
-two-stage engine's (villages/importing.py).
+"""The pages of a two-stage import: upload → preview → confirm, the history and the original
+files. ``ImportPages`` serves them for any resource built on villages.importing.TwoStageImport
+(the village list here; units and 附表2 quotas in dispatch); views stay thin, the checks and
+writes are the resource's.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from villages.columns import VILLAGE_COLUMNS, display_value
+from villages.columns import display_value
 from villages.forms import ImportUploadForm
 from villages.importing import FileRefused, ImportConflict, ImportRefused, RowError
 from villages.models import ImportBatch
-from villages.resources import VillageResource
 
 CHANGES_PER_PAGE = 100
+HISTORY_PERMISSION = "villages.view_importbatch"
 
 
-def _own_preview(request, batch_id: int) -> ImportBatch:
-    # Only the uploader sees and confirms a preview; anyone else gets 404, like out of scope.
-    return get_object_or_404(
-        ImportBatch.objects.visible_to(request.user).filter(kind=VillageResource.kind, created_by=request.user), pk=batch_id
-    )
+@dataclass(frozen=True)
+class ImportPages:
+    resource_class: type
+    permission: str  # needed to upload and confirm
+    namespace: str  # URL namespace of the including urls.py, e.g. "villages"
+    prefix: str = "import"  # URL names: import, import_preview, import_confirm, import_history, import_download
+    title: str = "导入"
+    item: str = "条"  # counts in the success message: 新增 3 个村
+    key_label: str = "代码"
+    help_template: str | None = None  # file requirements shown on the upload page
 
+    # --- urls ------------------------------------------------------------------------------
+    def name(self, page: str = "") -> str:
+        return f"{self.namespace}:{self.prefix}{'_' + page if page else ''}"
 
-@permission_required("villages.import_village", raise_exception=True)
-def upload(request):
-    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    refused = None
-    if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
+    def urlpatterns(self) -> list:
+        return [
+            path("", self.upload, name=self.prefix),
+            path("history/", self.history, name=f"{self.prefix}_history"),
+            path("<int:batch_id>/", self.preview, name=f"{self.prefix}_preview"),
+            path("<int:batch_id>/confirm/", require_POST(self.confirm), name=f"{self.prefix}_confirm"),
+            path("<int:batch_id>/file/", self.download, name=f"{self.prefix}_download"),
+        ]
+
+    def _context(self, **extra) -> dict:
+        urls = {"upload": self.name(), **{p: self.name(p) for p in ("preview", "confirm", "history", "download")}}
+        return {"pages": self, "urls": urls, **extra}
+
+    def _require(self, request, permission: str) -> None:
+        if not request.user.has_perm(permission):
+            raise PermissionDenied(f"您的角色无权{self.title}。" if permission == self.permission else "您的角色无权查看导入记录。")
+
+    def _own_preview(self, request, batch_id: int) -> ImportBatch:
+        # Only the uploader sees and confirms a preview; anyone else gets 404, like out of scope.
+        batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind, created_by=request.user)
+        return get_object_or_404(batches, pk=batch_id)
+
+    # --- views -----------------------------------------------------------------------------
+    def upload(self, request):
+        self._require(request, self.permission)
+        form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+        refused = None
+        if request.method == "POST" and form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            try:
+                batch = self.resource_class().preview(data=upload_file.read(), file_name=upload_file.name, user=request.user)
+            except FileRefused as e:
+                refused = str(e)
+            else:
+                return redirect(self.name("preview"), batch_id=batch.pk)
+        context = self._context(form=form, refused=refused, columns=self.resource_class.columns)
+        return render(request, "imports/upload.html", context, status=400 if refused or form.errors else 200)
+
+    def _preview_context(self, request, batch: ImportBatch, conflicts: list[RowError] | None = None) -> dict:
+        page = Paginator(batch.rows.order_by("row_number"), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+        headers = {c.key: c.header for c in self.resource_class.columns}
+        changes = [
+            {
+                "row": r.row_number,
+                "action": r.get_action_display(),
+                "key": r.key,
+                "name": r.values.get("name", ""),
+                "fields": [{"label": headers.get(f, f), "old": display_value(old), "new": display_value(new)} for f, (old, new) in r.diff.items()],
+            }
+            for r in page.object_list
+        ]
+        can_confirm = batch.status == ImportBatch.Status.PREVIEWED and not batch.errors and (batch.created_count or batch.updated_count)
+        return self._context(
+            batch=batch, errors=[RowError(*e) for e in batch.errors], conflicts=conflicts or [], changes=changes, page=page, can_confirm=can_confirm
+        )
+
+    def preview(self, request, batch_id: int):
+        self._require(request, self.permission)
+        batch = self._own_preview(request, batch_id)
+        return render(request, "imports/preview.html", self._preview_context(request, batch))
+
+    def confirm(self, request, batch_id: int):
+        self._require(request, self.permission)
+        batch = self._own_preview(request, batch_id)
         try:
-            batch = VillageResource().preview(data=upload_file.read(), file_name=upload_file.name, user=request.user)
-        except FileRefused as e:
-            refused = str(e)
-        else:
-            return redirect("villages:import_preview", batch_id=batch.pk)
-    return render(
-        request,
-        "villages/import_upload.html",
-        {"form": form, "refused": refused, "columns": VILLAGE_COLUMNS},
-        status=400 if refused or form.errors else 200,
-    )
+            self.resource_class().confirm(batch=batch, user=request.user)
+        except ImportRefused as e:
+            messages.error(request, str(e))
+            return redirect(self.name("preview"), batch_id=batch.pk)
+        except ImportConflict as e:
+            batch.refresh_from_db()
+            messages.error(request, "导入未完成，没有写入任何数据：以下行在预览后发生了变化。")
+            return render(request, "imports/preview.html", self._preview_context(request, batch, e.errors), status=409)
+        messages.success(
+            request,
+            f"导入完成：新增 {batch.created_count} {self.item}，修改 {batch.updated_count} {self.item}，{batch.unchanged_count} 个未变。",
+        )
+        return redirect(reverse(self.name("history")))
 
+    def history(self, request):
+        self._require(request, HISTORY_PERMISSION)
+        batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind).select_related("created_by", "region")
+        page = Paginator(batches, 50).get_page(request.GET.get("page"))
+        return render(request, "imports/history.html", self._context(page=page))
 
-def _preview_context(request, batch: ImportBatch, conflicts: list[RowError] | None = None) -> dict:
-    page = Paginator(batch.rows.order_by("row_number"), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
-    headers = {c.key: c.header for c in VILLAGE_COLUMNS}
-    changes = [
-        {
-            "row": r.row_number,
-            "action": r.get_action_display(),
-            "code": r.key,
-            "name": r.values.get("name", ""),
-            "fields": [
-                {"label": headers.get(f, f), "old": display_value(old), "new": display_value(new)} for f, (old, new) in r.diff.items()
-            ],
-        }
-        for r in page.object_list
-    ]
-    return {
-        "batch": batch,
-        "errors": [RowError(*e) for e in batch.errors],
-        "conflicts": conflicts or [],
-        "changes": changes,
-        "page": page,
-        "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and not batch.errors and (batch.created_count or batch.updated_count),
-    }
-
-
-@permission_required("villages.import_village", raise_exception=True)
-def preview(request, batch_id: int):
-    batch = _own_preview(request, batch_id)
-    return render(request, "villages/import_preview.html", _preview_context(request, batch))
-
-
-@require_POST
-@permission_required("villages.import_village", raise_exception=True)
-def confirm(request, batch_id: int):
-    batch = _own_preview(request, batch_id)
-    try:
-        VillageResource().confirm(batch=batch, user=request.user)
-    except ImportRefused as e:
-        messages.error(request, str(e))
-        return redirect("villages:import_preview", batch_id=batch.pk)
-    except ImportConflict as e:
-        batch.refresh_from_db()
-        messages.error(request, "导入未完成，没有写入任何数据：以下行在预览后发生了变化。")
-        return render(request, "villages/import_preview.html", _preview_context(request, batch, e.errors), status=409)
-    messages.success(
-        request, f"导入完成：新增 {batch.created_count} 个村，修改 {batch.updated_count} 个村，{batch.unchanged_count} 个未变。"
-    )
-    return redirect(reverse("villages:import_history"))
-
-
-@permission_required("villages.view_importbatch", raise_exception=True)
-def history(request):
-    batches = ImportBatch.objects.visible_to(request.user).filter(kind=VillageResource.kind).select_related("created_by", "region")
-    page = Paginator(batches, 50).get_page(request.GET.get("page"))
-    return render(request, "villages/import_history.html", {"page": page})
-
-
-@permission_required("villages.view_importbatch", raise_exception=True)
-def download(request, batch_id: int):
-    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=batch_id)
-    if not batch.file:
-        raise Http404("该批次没有保存原始文件。")
-    response = FileResponse(batch.file.open("rb"), content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, batch.file_name)
-    return response
+    def download(self, request, batch_id: int):
+        self._require(request, HISTORY_PERMISSION)
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind), pk=batch_id)
+        if not batch.file:
+            raise Http404("该批次没有保存原始文件。")
+        response = FileResponse(batch.file.open("rb"), content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, batch.file_name)
+        return response
