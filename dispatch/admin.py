@@ -56,3 +56,6 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         user_set_role(user=obj, role=obj.role, region=obj.region, unit=obj.unit)
+
+
+from dispatch import quota_admin  # noqa: F401

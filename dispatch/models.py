@@ -133,6 +133,7 @@ class QuotaAllocation(models.Model):
         verbose_name = "名额分配"
         verbose_name_plural = "名额分配"
         ordering = ["campaign", "county__code", "unit__name"]
+        permissions = [("import_quotaallocation", "可以导入名额分配表（附表2）")]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit", "county"], name="quota_unique_per_unit_and_county",
                                     violation_error_message="同一批次中，同一单位对同一县只能有一条名额。"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -34,20 +34,38 @@ def _csv(path: Path) -> list[dict]:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
 
-def annex2_records(rows: Iterable[tuple[int, Sequence]]) -> Iterator[tuple[int, dict]]:
+TOTAL_LABELS = {"合计", "总计", "小计", "全省合计"}
+
+
+def annex2_records(records: Iterable[tuple[int, dict]]) -> Iterator[tuple[int, dict]]:
     """附表2 as printed: 序号 and 县名 stand on each county's first row only (merged cells;
-    openpyxl gives the other rows None). Fill them down, so every row names its county."""
+    openpyxl gives the other rows None). Fill them down, so every row names its county.
+    ``records`` are (row number, {"serial", "county", "unit", "count", …}); a 合计 row (ours
+    at the foot of the export) is no data and is left out. The fixture loader and the 附表2
+    import (dispatch.quota_resources) both read through here."""
     serial = county = ""
-    for number, (row_serial, row_county, unit, count) in rows:
+    for number, record in records:
+        row_serial, row_county = record.get("serial", ""), record.get("county", "")
+        if row_serial in TOTAL_LABELS or row_county in TOTAL_LABELS:
+            continue
         if row_serial or row_county:
-            serial, county = row_serial or serial, row_county or county
-        yield number, {"serial": serial, "county": county, "unit": unit, "count": count}
+            # A new 序号 starts a new county: its 县名 is not the previous county's.
+            serial, county = row_serial or serial, row_county or ("" if row_serial else county)
+        yield number, {**record, "serial": serial, "county": county}
 
 
 def county_by_name(name: str) -> Region:
     """神池 → 神池县: 附表2 writes county names without their suffix."""
     counties = Region.objects.counties()
     return counties.filter(name=name).first() or counties.get(name__in=[f"{name}县", f"{name}市", f"{name}区"])
+
+
+def annex2_fixture_records() -> list[tuple[int, dict]]:
+    """fixtures/annex2-2015.csv as (line number, {serial, county, unit, count}), not filled down."""
+    return [
+        (n, {"serial": r["序号"], "county": r["县名"], "unit": r["省直单位"], "count": r["选派人数"]})
+        for n, r in enumerate(_csv(ANNEX2_FIXTURE), start=2)
+    ]
 
 
 @transaction.atomic
@@ -69,8 +87,7 @@ def load_campaign_2015() -> LoadResult:
             result.updated += 1
         result.created += created
         units[unit.name] = unit
-    lines = [(n, (r["序号"], r["县名"], r["省直单位"], r["选派人数"])) for n, r in enumerate(_csv(ANNEX2_FIXTURE), start=2)]
-    for _, record in annex2_records(lines):
+    for _, record in annex2_records(annex2_fixture_records()):
         quota, created = QuotaAllocation.objects.get_or_create(
             campaign=campaign, unit=units[record["unit"]], county=county_by_name(record["county"]), defaults={"count": int(record["count"])}
         )

@@ -14,6 +14,8 @@ from django.db import transaction
 from dispatch.models import Role
 
 VILLAGE_READ = ["villages.view_village", "villages.export_village"]
+# 附表2: the province sets provincial units' quotas (notice §一.2); everyone else reads them.
+QUOTA_EDIT = ["dispatch.view_quotaallocation", "dispatch.change_quotaallocation", "dispatch.import_quotaallocation"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
@@ -30,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.view_dispatchingunit",
         "dispatch.add_dispatchingunit",
         "dispatch.change_dispatchingunit",
+        *QUOTA_EDIT,
     ],
     Role.PROVINCIAL_ORG: [
         "villages.view_region",
@@ -41,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.view_dispatchingunit",
         "dispatch.add_dispatchingunit",
         "dispatch.change_dispatchingunit",
+        *QUOTA_EDIT,
     ],
     Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, "dispatch.view_dispatchingunit"],
     Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", "dispatch.view_dispatchingunit"],

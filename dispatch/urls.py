@@ -16,5 +16,6 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("villages/", include("villages.urls")),
     path("coverage/", include("dispatch.coverage_urls")),
+    path("quotas/", include("dispatch.quota_urls")),
     path("admin/", admin.site.urls),
 ]

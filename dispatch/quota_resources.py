@@ -1,0 +1,173 @@
+"""附表2 import: the quota table in its printed layout (dispatch.annex2), into the current
+campaign, through the same two-stage engine as the village list (villages.importing)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from import_export import resources
+
+from dispatch.annex2 import ANNEX2_COLUMNS
+from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
+from dispatch.reference import annex2_records
+from villages.bulk import update_rows
+from villages.importing import ChunkCheck, Planned, RowError, TwoStageImport
+from villages.models import ImportBatch, ImportRow, Region
+from villages.resources import region_short_name
+from villages.spreadsheets import FileRefused, Table
+
+WHOLE = re.compile(r"^[0-9]+$")
+NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+MAX_COUNT = 32767
+IMPORT_PERMISSION = "dispatch.import_quotaallocation"
+
+
+def parse_count(text: str) -> tuple[int | None, str]:
+    """The 选派人数 cell as (count, "") or (None, the problem)."""
+    if text == "":
+        return None, "不能为空。"
+    if WHOLE.match(text):
+        value = int(text)
+        return (value, "") if value <= MAX_COUNT else (None, f"“{text}”过大。")
+    if NUMBER.match(text):
+        if text.startswith("-"):
+            return None, f"“{text}”是负数，选派人数应为 0 或正整数。"
+        return None, f"“{text}”不是整数，选派人数应为整数。"
+    return None, f"“{text}”不是数字。"
+
+
+class QuotaResource(TwoStageImport, resources.ModelResource):
+    """Rows name a county (神池 or 神池县), a unit already registered (派出单位导入) and a count.
+    Quotas the file does not name are left alone; a count of 0 is kept as 0 (the matrix page
+    removes quotas)."""
+
+    kind = "quotas"
+    kind_label = "名额分配表（附表2）"
+    columns = ANNEX2_COLUMNS
+
+    class Meta:
+        model = QuotaAllocation
+        fields = ("campaign", "unit", "county", "count")
+
+    # 序号 and 县名 are merged over each county's units: fill them down before the checks.
+    def _records(self, table: Table, kinds: dict[str, str]):
+        return annex2_records(TwoStageImport._records(table, kinds))
+
+    # --- the checks --------------------------------------------------------------------------
+    def start(self, *, user, table: Table) -> None:
+        self.campaign = Campaign.current()
+        if self.campaign is None:
+            raise FileRefused("系统中没有当前选派批次，请先在管理后台设置当前批次。")
+        self.header = {c.key: table.headers.get(c.key, c.header) for c in ANNEX2_COLUMNS}
+        self.counties = {r.id: r for r in Region.objects.counties().only("id", "code", "name", "parent_id", "former_names")}
+        self.cities = dict(Region.objects.filter(level=Region.Level.CITY).values_list("id", "name"))
+        self.visible = set(Region.objects.visible_to(user).filter(level=Region.Level.COUNTY).values_list("id", flat=True))
+        self.counties_by_name: dict[str, set[int]] = defaultdict(set)
+        for county in self.counties.values():
+            for name in {county.name, region_short_name(county.name), *(n for n in county.former_names.split("、") if n)}:
+                self.counties_by_name[name].add(county.id)
+        self.units_by_name: dict[str, list[DispatchingUnit]] = defaultdict(list)
+        for unit in DispatchingUnit.objects.select_related("region"):
+            self.units_by_name[unit.name].append(unit)
+        self.existing = {(q.county_id, q.unit_id): q.count for q in QuotaAllocation.objects.filter(campaign=self.campaign)}
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def _county(self, name: str, row: int, errors: list) -> Region | None:
+        column = self.header["county"]
+        if not name:
+            errors.append(RowError(row, column, "不能为空。"))
+            return None
+        ids = self.counties_by_name.get(name, set())
+        if not ids:
+            errors.append(RowError(row, column, f"找不到名为“{name}”的县（市、区）。"))
+            return None
+        if len(ids) > 1:
+            places = "、".join(sorted(self.cities[self.counties[i].parent_id] + self.counties[i].name for i in ids))
+            errors.append(RowError(row, column, f"“{name}”对应多个县（{places}），请写明是哪一个。"))
+            return None
+        county = self.counties[next(iter(ids))]
+        if county.id not in self.visible:
+            errors.append(RowError(row, column, f"{county.name}不在您的管辖范围内。"))
+            return None
+        return county
+
+    def _unit(self, name: str, row: int, errors: list) -> DispatchingUnit | None:
+        column = self.header["unit"]
+        if not name:
+            errors.append(RowError(row, column, "不能为空。"))
+            return None
+        units = self.units_by_name.get(name, [])
+        if len(units) > 1:
+            # The provincial table names provincial units; a city's namesake does not count.
+            units = [u for u in units if u.region.level == Region.Level.PROVINCE] or units
+        if not units:
+            errors.append(RowError(row, column, f"系统中没有派出单位“{name}”，请先通过派出单位导入新增该单位。"))
+            return None
+        if len(units) > 1:
+            errors.append(RowError(row, column, f"有 {len(units)} 个名为“{name}”的派出单位，请在管理后台核对。"))
+            return None
+        return units[0]
+
+    def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
+        check = ChunkCheck()
+        for row, record in rows:
+            errors: list[RowError] = []
+            county = self._county(record["county"], row, errors)
+            unit = self._unit(record["unit"], row, errors)
+            count, problem = parse_count(record["count"])
+            if problem:
+                errors.append(RowError(row, self.header["count"], problem))
+            if county and unit:
+                first = self.seen.setdefault((county.id, unit.id), row)
+                if first != row:
+                    errors.append(RowError(row, self.header["unit"], f"{county.name}的“{unit.name}”与第{first}行重复。"))
+            if errors:
+                check.errors.extend(errors)
+                continue
+            key = f"{county.name}·{unit.name}"[:64]
+            values = {"campaign_id": self.campaign.id, "county_id": county.id, "unit_id": unit.id, "count": count, "name": f"{count} 人"}
+            old = self.existing.get((county.id, unit.id))
+            if old is None:
+                check.planned.append(Planned(row, ImportRow.Action.CREATE, key, values))
+            elif old != count:
+                check.planned.append(Planned(row, ImportRow.Action.UPDATE, key, values, {"count": [old, count]}))
+            else:
+                check.unchanged += 1
+        return check
+
+    # --- the confirm ---------------------------------------------------------------------------
+    def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
+        label = {c.key: c.header for c in ANNEX2_COLUMNS}
+        if not user.has_perm(IMPORT_PERMISSION):
+            return [RowError(rows[0].row, label["county"], "您的角色已无权导入名额分配表。")]
+        visible = set(Region.objects.visible_to(user).filter(pk__in={r.values["county_id"] for r in rows}).values_list("id", flat=True))
+        campaign_ids = {r.values["campaign_id"] for r in rows}
+        locked = QuotaAllocation.objects.select_for_update().filter(
+            campaign_id__in=campaign_ids, county_id__in={r.values["county_id"] for r in rows}, unit_id__in={r.values["unit_id"] for r in rows}
+        )
+        existing = {(q.campaign_id, q.county_id, q.unit_id): q for q in locked}
+        conflicts, to_create, to_update = [], [], []
+        for staged in rows:
+            v = staged.values
+            if v["county_id"] not in visible:
+                conflicts.append(RowError(staged.row, label["county"], f"{staged.key} 已不在您的管辖范围内。"))
+                continue
+            quota = existing.get((v["campaign_id"], v["county_id"], v["unit_id"]))
+            if staged.action == ImportRow.Action.CREATE:
+                if quota is not None:
+                    conflicts.append(RowError(staged.row, label["count"], f"预览后已有人设置了{staged.key}的名额（现为 {quota.count}），请重新上传预览。"))
+                else:
+                    to_create.append(QuotaAllocation(campaign_id=v["campaign_id"], county_id=v["county_id"], unit_id=v["unit_id"], count=v["count"]))
+                continue
+            if quota is None:
+                conflicts.append(RowError(staged.row, label["count"], f"预览后{staged.key}的名额已被删除，请重新上传预览。"))
+            elif quota.count != staged.diff["count"][0]:
+                conflicts.append(RowError(staged.row, label["count"], f"预览后已被他人修改（现为 {quota.count}），请重新上传预览。"))
+            else:
+                to_update.append({"id": quota.id, "count": v["count"]})
+        if conflicts:
+            return conflicts
+        QuotaAllocation.objects.bulk_create(to_create)
+        update_rows(QuotaAllocation, to_update, ["count"])
+        return []
