@@ -1,19 +1,49 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 
-from dispatch.models import DispatchingUnit, User
-from dispatch.services import user_set_role
+from dispatch.models import Campaign, DispatchingUnit, User
+from dispatch.services import campaign_set_current, user_set_role
+from dispatch.unit_resources import DispatchingUnitResource
 from villages.admin import ScopedAdminMixin
 
 
 @admin.register(DispatchingUnit)
-class DispatchingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DispatchingUnitAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    """Import and export run through DispatchingUnitResource: the same checks, scope and
+    confirm as the units' import page."""
+
+    resource_classes = [DispatchingUnitResource]
+    formats = [base_formats.XLSX, base_formats.CSV]
+    # The export always has the import's columns (so it imports back): no field picker.
+    skip_export_form = True
     list_display = ["name", "level", "kind", "region", "is_agriculture_related"]
     list_filter = ["level", "kind", "is_agriculture_related"]
     search_fields = ["name"]
+    list_select_related = ["region"]
     autocomplete_fields = ["region"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    # Campaigns are public reference data: every user with a scope reads all of them.
+    list_display = ["name", "year", "notice_number", "term_years", "arrival_deadline", "ledger_deadline", "is_open", "is_current"]
+    list_filter = ["is_open", "is_current"]
+    search_fields = ["name", "notice_number"]
+    # Which campaign is current changes only through the action (the service keeps it to one).
+    readonly_fields = ["is_current"]
+    actions = ["make_current"]
+
+    @admin.action(description="设为当前批次", permissions=["change"])
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "请只选择一个批次设为当前批次。", messages.ERROR)
+            return
+        campaign = campaign_set_current(campaign=queryset.get())
+        self.message_user(request, f"已将“{campaign}”设为当前批次。", messages.SUCCESS)
 
 
 class UserRoleForm(forms.ModelForm):

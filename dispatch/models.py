@@ -67,6 +67,7 @@ class DispatchingUnit(models.Model):
         verbose_name_plural = "派出单位"
         ordering = ["level", "name"]
         constraints = [models.UniqueConstraint(fields=["name", "region"], name="unit_name_unique_in_region")]
+        permissions = [("import_dispatchingunit", "可以导入派出单位"), ("export_dispatchingunit", "可以导出派出单位")]
 
     def __str__(self) -> str:
         return self.name

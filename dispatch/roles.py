@@ -17,6 +17,10 @@ VILLAGE_READ = ["villages.view_village", "villages.export_village"]
 # 附表2: the province sets provincial units' quotas (notice §一.2); everyone else reads them.
 QUOTA_EDIT = ["dispatch.view_quotaallocation", "dispatch.change_quotaallocation", "dispatch.import_quotaallocation"]
 
+# Units: imported within the importer's scope (the resource checks "own"), exported by all who view them.
+UNIT_IMPORT_EXPORT = ["dispatch.import_dispatchingunit", "dispatch.export_dispatchingunit"]
+UNIT_READ = ["dispatch.view_dispatchingunit", "dispatch.export_dispatchingunit"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         "villages.view_region",
@@ -32,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.view_dispatchingunit",
         "dispatch.add_dispatchingunit",
         "dispatch.change_dispatchingunit",
+        *UNIT_IMPORT_EXPORT,
         *QUOTA_EDIT,
     ],
     Role.PROVINCIAL_ORG: [
@@ -44,10 +49,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.view_dispatchingunit",
         "dispatch.add_dispatchingunit",
         "dispatch.change_dispatchingunit",
+        *UNIT_IMPORT_EXPORT,
         *QUOTA_EDIT,
     ],
-    Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, "dispatch.view_dispatchingunit"],
-    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", "dispatch.view_dispatchingunit"],
+    Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, *UNIT_READ],
+    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", *UNIT_READ, "dispatch.import_dispatchingunit"],
     # 县委组织部 imports the village lists of its own county (the scope check sees to "own").
     Role.COUNTY_ORG: [
         "villages.view_region",
@@ -55,10 +61,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "villages.import_village",
         "villages.view_importbatch",
         "dispatch.view_user",
-        "dispatch.view_dispatchingunit",
+        *UNIT_READ,
+        "dispatch.import_dispatchingunit",
     ],
     Role.TOWNSHIP: ["villages.view_region", *VILLAGE_READ],
-    Role.UNIT: ["villages.view_region", *VILLAGE_READ, "dispatch.view_dispatchingunit"],
+    Role.UNIT: ["villages.view_region", *VILLAGE_READ, *UNIT_READ],
     Role.SECRETARY: ["villages.view_region", "villages.view_village"],
 }
 

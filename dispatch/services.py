@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from dispatch.models import DispatchingUnit, Role, User
+from dispatch.models import Campaign, DispatchingUnit, Role, User
 from dispatch.roles import role_group_name
 from villages.models import Region
 
@@ -44,3 +44,13 @@ def user_create(
     else:
         user.set_password(password)
     return user_set_role(user=user, role=role, region=region, unit=unit)
+
+
+@transaction.atomic
+def campaign_set_current(*, campaign: Campaign) -> Campaign:
+    """Make ``campaign`` the one current campaign. The old one is unset first: the database
+    allows one row with is_current=True at a time (one_current_campaign), checked per statement."""
+    Campaign.objects.filter(is_current=True).exclude(pk=campaign.pk).update(is_current=False)
+    Campaign.objects.filter(pk=campaign.pk).update(is_current=True)
+    campaign.is_current = True
+    return campaign

@@ -1,0 +1,350 @@
+"""The dispatching-unit list's one resource: the page's two-stage import (villages.importing),
+its export and the admin's django-import-export import all go through
+``DispatchingUnitResource`` and its checks.
+
+A unit is known by its name and its region (the model's unique constraint): 农业局 of one county
+is not 农业局 of the next. Provincial and central units stand in the province, city units in
+their city, county units in their county; the region column says which, and the importer's scope
+decides whether they may write it.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections import defaultdict
+from itertools import chain
+from typing import IO
+
+import tablib
+import xlsxwriter
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export import resources
+from import_export.results import Error, RowResult
+
+from dispatch.models import DispatchingUnit
+from villages.columns import Column, display_value, escape_formula
+from villages.importing import ChunkCheck, ImportConflict, Planned, RowError, TwoStageImport
+from villages.models import ImportBatch, ImportRow, Region
+from villages.resources import FALSE_VALUES, TRUE_VALUES, in_scope, region_short_name
+from villages.scope import Scope
+from villages.spreadsheets import FileRefused, Table, table_from_rows
+
+Level = DispatchingUnit.Level
+Kind = DispatchingUnit.Kind
+
+UNIT_COLUMNS = [
+    Column("name", "单位名称", ("派出单位", "单位", "派出单位名称"), required=True, kind="name", width=30),
+    Column("level", "单位层级", ("层级", "单位级别"), required=True, kind="name", width=14),
+    Column("kind", "单位性质", ("性质", "单位类别"), required=True, kind="name", width=12),
+    Column("region", "所在区划", ("所在地", "所属区划", "区划"), kind="name", width=18),
+    Column("is_agriculture_related", "涉农单位", ("是否涉农单位", "涉农"), kind="flag", width=10),
+]
+
+LEVEL_WORDS = {
+    Level.CENTRAL: ("中央在晋单位", "中央"),
+    Level.PROVINCE: ("省", "省直", "省级"),
+    Level.CITY: ("市", "市直", "市级"),
+    Level.COUNTY: ("县", "县直", "县级"),
+}
+LEVEL_BY_WORD = {word: level for level, words in LEVEL_WORDS.items() for word in words}
+KIND_BY_LABEL = {kind.label: kind.value for kind in Kind}
+# The region level each unit level stands in.
+REGION_LEVEL = {Level.CENTRAL: Region.Level.PROVINCE, Level.PROVINCE: Region.Level.PROVINCE, Level.CITY: Region.Level.CITY, Level.COUNTY: Region.Level.COUNTY}
+# Fields an import may change on an existing unit; its name and region are its key.
+UPDATABLE = ("level", "kind", "is_agriculture_related")
+PROVINCE_PREFIX = re.compile(r"^山西省?")
+LEVEL_NOUN = {Level.CENTRAL: "中央在晋单位", Level.PROVINCE: "省级单位", Level.CITY: "市级单位", Level.COUNTY: "县级单位"}
+
+
+def unit_display(field: str, value) -> str:
+    """A stored value as the preview and the conflict messages show it: labels, not codes."""
+    if field == "level":
+        return Level(value).label
+    if field == "kind":
+        return Kind(value).label
+    return display_value(value)
+
+
+def unit_region_label(unit: DispatchingUnit) -> str:
+    """The region as the export writes it and the import reads it back: 山西省, 忻州市, and
+    忻州市岢岚县 for counties, whose names repeat across cities (城区)."""
+    region = unit.region
+    if region.level == Region.Level.COUNTY:
+        return f"{region.parent.name}{region.name}"
+    return region.name
+
+
+def unit_export_row(unit: DispatchingUnit) -> list:
+    """One row in UNIT_COLUMNS order. Expects the queryset to select_related("region__parent")."""
+    return [
+        escape_formula(unit.name),
+        Level(unit.level).label,
+        Kind(unit.kind).label,
+        unit_region_label(unit),
+        "是" if unit.is_agriculture_related else "否",
+    ]
+
+
+def unit_key(name: str, region: Region) -> str:
+    return f"{name}（{region.name}）"[:64]
+
+
+class DispatchingUnitResource(TwoStageImport, resources.ModelResource):
+    kind = "units"
+    kind_label = "派出单位"
+    columns = UNIT_COLUMNS
+
+    class Meta:
+        model = DispatchingUnit
+        import_id_fields = ("name", "region")
+        fields = ("name", "level", "kind", "region", "is_agriculture_related")
+
+    # --- export (the page's and the admin's) --------------------------------------------------
+    def export(self, queryset=None, **kwargs) -> tablib.Dataset:
+        queryset = DispatchingUnit.objects.all() if queryset is None else queryset
+        dataset = tablib.Dataset(headers=[c.header for c in UNIT_COLUMNS])
+        for unit in queryset.select_related("region__parent"):
+            dataset.append(unit_export_row(unit))
+        return dataset
+
+    # --- the checks --------------------------------------------------------------------------
+    def start(self, *, user, table: Table) -> None:
+        self.scope = Scope.of(user)
+        self.scope_label = getattr(user, "scope_label", "")
+        self.present = set(table.columns)
+        self.header = {c.key: table.headers.get(c.key, c.header) for c in UNIT_COLUMNS}
+        regions = Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY])
+        self.regions = {r.id: r for r in regions.only("id", "code", "name", "level", "parent_id", "former_names")}
+        self.province = next(r for r in self.regions.values() if r.level == Region.Level.PROVINCE)
+        self.by_name: dict[str, dict[str, set[int]]] = {Region.Level.CITY: defaultdict(set), Region.Level.COUNTY: defaultdict(set)}
+        for r in self.regions.values():
+            if r.level == Region.Level.CITY:
+                for n in {r.name, region_short_name(r.name)}:
+                    self.by_name[Region.Level.CITY][n].add(r.id)
+        for r in self.regions.values():
+            if r.level != Region.Level.COUNTY:
+                continue
+            names = {r.name, region_short_name(r.name), *(n for n in r.former_names.split("、") if n)}
+            city = self.regions[r.parent_id]
+            # 忻州市岢岚县, 忻州岢岚县, 忻州市岢岚: a county named with its city is never ambiguous.
+            for prefix in ("", city.name, region_short_name(city.name)):
+                for n in names:
+                    self.by_name[Region.Level.COUNTY][prefix + n].add(r.id)
+        self.seen: dict[tuple[str, int], int] = {}
+
+    def _region(self, level: str, text: str, row: int, errors: list) -> Region | None:
+        column = self.header["region"]
+        name = PROVINCE_PREFIX.sub("", text) if text not in ("山西", "山西省") else text
+        wanted = REGION_LEVEL[level]
+        if wanted == Region.Level.PROVINCE:
+            if text in ("", "山西", "山西省"):
+                return self.province
+            errors.append(RowError(row, column, f"{LEVEL_NOUN[level]}的所在区划应为山西省（可不填），不能是“{text}”。"))
+            return None
+        level_word = {Region.Level.CITY: "市", Region.Level.COUNTY: "县（市、区）"}[wanted]
+        if not name:
+            errors.append(RowError(row, column, f"{LEVEL_NOUN[level]}须填写所在{level_word}。"))
+            return None
+        ids = self.by_name[wanted].get(name, set())
+        if len(ids) == 1:
+            return self.regions[next(iter(ids))]
+        if len(ids) > 1:
+            places = "、".join(sorted(self.regions[self.regions[i].parent_id].name + self.regions[i].name for i in ids))
+            errors.append(RowError(row, column, f"“{text}”对应多个县（{places}），请连同所在市填写，如“{min(places.split('、'))}”。"))
+            return None
+        other = Region.Level.COUNTY if wanted == Region.Level.CITY else Region.Level.CITY
+        if self.by_name[other].get(name):
+            example = "忻州市" if wanted == Region.Level.CITY else "忻州市岢岚县"
+            errors.append(RowError(row, column, f"“{text}”不是{level_word}：{LEVEL_NOUN[level]}应填所在{level_word}，如“{example}”。"))
+        else:
+            errors.append(RowError(row, column, f"找不到名为“{text}”的{level_word}。"))
+        return None
+
+    def _values(self, record: dict, row: int, errors: list) -> dict:
+        values = {}
+        level = LEVEL_BY_WORD.get(record["level"])
+        if not record["level"]:
+            errors.append(RowError(row, self.header["level"], "不能为空。"))
+        elif level is None:
+            errors.append(RowError(row, self.header["level"], f"无法识别“{record['level']}”，应填 中央在晋单位、省、市 或 县。"))
+        else:
+            values["level"] = level
+        kind = KIND_BY_LABEL.get(record["kind"])
+        if not record["kind"]:
+            errors.append(RowError(row, self.header["kind"], "不能为空。"))
+        elif kind is None:
+            errors.append(RowError(row, self.header["kind"], f"无法识别“{record['kind']}”，应填 {'、'.join(KIND_BY_LABEL)}。"))
+        else:
+            values["kind"] = kind
+        if "is_agriculture_related" in self.present:
+            text = record["is_agriculture_related"].upper()
+            if text in TRUE_VALUES:
+                values["is_agriculture_related"] = True
+            elif text in FALSE_VALUES:
+                values["is_agriculture_related"] = False
+            else:
+                errors.append(RowError(row, self.header["is_agriculture_related"], f"无法识别“{record['is_agriculture_related']}”，应填 是/否、√/空白、1/0 或 Y/N。"))
+        return values
+
+    def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
+        check = ChunkCheck()
+        parsed = []
+        for row, record in rows:
+            errors: list[RowError] = []
+            name = record["name"]
+            if not name:
+                errors.append(RowError(row, self.header["name"], "不能为空。"))
+            elif len(name) > DispatchingUnit._meta.get_field("name").max_length:
+                errors.append(RowError(row, self.header["name"], "超过100个字。"))
+            values = self._values(record, row, errors)
+            region = self._region(values["level"], record["region"], row, errors) if "level" in values else None
+            if region is not None and not in_scope(self.scope, region.code):
+                errors.append(RowError(row, self.header["region"], f"{region.name}的单位不在您的管辖范围（{self.scope_label}）内。"))
+            if region is not None and name:
+                first = self.seen.setdefault((name, region.id), row)
+                if first != row:
+                    errors.append(RowError(row, self.header["name"], f"“{name}”与第{first}行是同一区划的同名单位。"))
+            if errors:
+                check.errors.extend(errors)
+            else:
+                parsed.append((row, name, region, values))
+
+        fields = ("id", "name", "region_id", *UPDATABLE)
+        existing = {
+            (u["name"], u["region_id"]): u
+            for u in DispatchingUnit.objects.filter(name__in={p[1] for p in parsed}, region_id__in={p[2].id for p in parsed}).values(*fields)
+        }
+        for row, name, region, values in parsed:
+            unit = existing.get((name, region.id))
+            identity = {"name": name, "region_id": region.id}
+            if unit is None:
+                check.planned.append(Planned(row, ImportRow.Action.CREATE, unit_key(name, region), {**identity, "is_agriculture_related": False, **values}))
+                continue
+            diff = {f: [unit_display(f, unit[f]), unit_display(f, v)] for f, v in values.items() if unit[f] != v}
+            if diff:
+                check.planned.append(Planned(row, ImportRow.Action.UPDATE, unit_key(name, region), {**identity, **values}, diff))
+            else:
+                check.unchanged += 1
+        return check
+
+    # --- the confirm ---------------------------------------------------------------------------
+    def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
+        scope = Scope.of(user)
+        label = {c.key: c.header for c in UNIT_COLUMNS}
+        region_ids = {r.values["region_id"] for r in rows}
+        regions = dict(Region.objects.filter(id__in=region_ids).values_list("id", "code"))
+        locked = DispatchingUnit.objects.select_for_update().filter(name__in={r.values["name"] for r in rows}, region_id__in=region_ids)
+        existing = {(u.name, u.region_id): u for u in locked}
+        conflicts, to_create, to_update = [], [], []
+        for staged in rows:
+            values = dict(staged.values)
+            name, region_id = values.pop("name"), values.pop("region_id")
+            if not in_scope(scope, regions.get(region_id, "")):
+                conflicts.append(RowError(staged.row, label["region"], f"“{name}”已不在您的管辖范围内。"))
+                continue
+            unit = existing.get((name, region_id))
+            if staged.action == ImportRow.Action.CREATE:
+                if unit is not None:
+                    conflicts.append(RowError(staged.row, label["name"], f"预览后已有人新增了“{name}”，请重新上传预览。"))
+                else:
+                    to_create.append(DispatchingUnit(name=name, region_id=region_id, **values))
+                continue
+            if unit is None:
+                conflicts.append(RowError(staged.row, label["name"], f"“{name}”已不存在，请重新上传预览。"))
+                continue
+            # Every field the row sets must still be as the preview saw it: the old value where
+            # the row changes it, the row's own value where it did not.
+            seen = {f: staged.diff[f][0] if f in staged.diff else unit_display(f, v) for f, v in values.items()}
+            changed = [f for f, shown in seen.items() if unit_display(f, getattr(unit, f)) != shown]
+            if changed:
+                field = changed[0]
+                conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{unit_display(field, getattr(unit, field))}”），请重新上传预览。"))
+                continue
+            for f, v in values.items():
+                setattr(unit, f, v)
+            to_update.append(unit)
+        if conflicts:
+            return conflicts
+        DispatchingUnit.objects.bulk_create(to_create)
+        DispatchingUnit.objects.bulk_update(to_update, UPDATABLE)
+        return []
+
+    # --- django-import-export (the admin) -----------------------------------------------------
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+        """The admin's import runs the same checks and the same confirm as the page."""
+        user = kwargs["user"]
+        result = self.get_result_class()()
+        result.diff_headers = [c.header for c in UNIT_COLUMNS]
+        rows = chain([(1, dataset.headers or [])], enumerate(dataset, start=2))
+        try:
+            table = table_from_rows(rows, UNIT_COLUMNS, kind="admin")
+        except FileRefused as e:
+            result.append_base_error(Error(ValueError(str(e))))
+            return result
+        with transaction.atomic():
+            batch = ImportBatch(kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=kwargs.get("file_name", "")[:255] or "管理后台导入")
+            self.preview_table(table=table, user=user, batch=batch)
+            errors = [RowError(*e) for e in batch.errors]
+            if not errors and not dry_run:
+                try:
+                    self.confirm(batch=batch, user=user)
+                except ImportConflict as conflict:
+                    errors = conflict.errors
+            self._fill_result(result, batch, errors)
+            if dry_run or errors:
+                transaction.set_rollback(True)
+        return result
+
+    def _fill_result(self, result, batch: ImportBatch, errors: list[RowError]) -> None:
+        result.total_rows = batch.total_rows
+        by_row = defaultdict(dict)
+        for e in errors:
+            by_row[e.row].setdefault(e.column, []).append(e.message)
+        for row, messages in sorted(by_row.items()):
+            result.append_invalid_row(row, {}, ValidationError(messages))
+            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        region_names = dict(Region.objects.filter(id__in={r.values["region_id"] for r in batch.rows.all()}).values_list("id", "name"))
+        for staged in batch.rows.order_by("row_number"):
+            row_result = RowResult()
+            row_result.import_type = RowResult.IMPORT_TYPE_NEW if staged.action == ImportRow.Action.CREATE else RowResult.IMPORT_TYPE_UPDATE
+            row_result.object_repr = staged.values["name"]
+            shown = {
+                "name": staged.values["name"],
+                "region": region_names.get(staged.values["region_id"], ""),
+                **{f: unit_display(f, v) for f, v in staged.values.items() if f in UPDATABLE},
+            }
+            row_result.diff = [f"{staged.diff[c.key][0]} → {staged.diff[c.key][1]}" if c.key in staged.diff else shown.get(c.key, "") for c in UNIT_COLUMNS]
+            result.append_row_result(row_result)
+            result.totals[row_result.import_type] += 1
+        result.totals[RowResult.IMPORT_TYPE_SKIP] += batch.unchanged_count
+
+
+def units_xlsx_tempfile(*, units) -> IO[bytes]:
+    """``units`` (already scoped and filtered) as an .xlsx in an anonymous temporary file,
+    rewound, in the layout the import reads back. Written as villages.exports writes the
+    village list: constant memory, every cell text, never a formula."""
+    file = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        workbook = xlsxwriter.Workbook(
+            file, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
+        sheet = workbook.add_worksheet("派出单位")
+        header = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
+        for index, column in enumerate(UNIT_COLUMNS):
+            sheet.set_column(index, index, column.width)
+            sheet.write_string(0, index, column.header, header)
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for unit in units.select_related("region__parent").iterator(chunk_size=2000):
+            count += 1
+            for index, value in enumerate(unit_export_row(unit)):
+                sheet.write_string(count, index, value)
+        sheet.autofilter(0, 0, count, len(UNIT_COLUMNS) - 1)
+        workbook.close()
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file

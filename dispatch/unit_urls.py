@@ -1,0 +1,23 @@
+from django.urls import include, path
+
+from dispatch import unit_views
+from dispatch.unit_resources import DispatchingUnitResource
+from villages.import_views import ImportPages
+
+app_name = "units"
+
+unit_import = ImportPages(
+    resource_class=DispatchingUnitResource,
+    permission="dispatch.import_dispatchingunit",
+    namespace="units",
+    title="导入派出单位",
+    item="个单位",
+    key_label="单位",
+)
+
+urlpatterns: list = [
+    path("", unit_views.unit_list, name="list"),
+    path("export/", unit_views.unit_export, name="export"),
+    path("<int:pk>/", unit_views.unit_detail, name="detail"),
+    path("import/", include(unit_import.urlpatterns())),
+]
