@@ -13,23 +13,19 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import defaultdict
-from itertools import chain
 from typing import IO
 
 import tablib
 import xlsxwriter
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from import_export import resources
-from import_export.results import Error, RowResult
 
 from dispatch.models import DispatchingUnit
 from villages.columns import Column, display_value, escape_formula
-from villages.importing import ChunkCheck, ImportConflict, Planned, RowError, TwoStageImport
+from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport
 from villages.models import ImportBatch, ImportRow, Region
 from villages.resources import FALSE_VALUES, TRUE_VALUES, in_scope, region_short_name
 from villages.scope import Scope
-from villages.spreadsheets import FileRefused, Table, table_from_rows
+from villages.spreadsheets import Table
 
 Level = DispatchingUnit.Level
 Kind = DispatchingUnit.Kind
@@ -91,7 +87,7 @@ def unit_key(name: str, region: Region) -> str:
     return f"{name}（{region.name}）"[:64]
 
 
-class DispatchingUnitResource(TwoStageImport, resources.ModelResource):
+class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResource):
     kind = "units"
     kind_label = "派出单位"
     columns = UNIT_COLUMNS
@@ -271,54 +267,18 @@ class DispatchingUnitResource(TwoStageImport, resources.ModelResource):
         DispatchingUnit.objects.bulk_update(to_update, UPDATABLE)
         return []
 
-    # --- django-import-export (the admin) -----------------------------------------------------
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
-        """The admin's import runs the same checks and the same confirm as the page."""
-        user = kwargs["user"]
-        result = self.get_result_class()()
-        result.diff_headers = [c.header for c in UNIT_COLUMNS]
-        rows = chain([(1, dataset.headers or [])], enumerate(dataset, start=2))
-        try:
-            table = table_from_rows(rows, UNIT_COLUMNS, kind="admin")
-        except FileRefused as e:
-            result.append_base_error(Error(ValueError(str(e))))
-            return result
-        with transaction.atomic():
-            batch = ImportBatch(kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=kwargs.get("file_name", "")[:255] or "管理后台导入")
-            self.preview_table(table=table, user=user, batch=batch)
-            errors = [RowError(*e) for e in batch.errors]
-            if not errors and not dry_run:
-                try:
-                    self.confirm(batch=batch, user=user)
-                except ImportConflict as conflict:
-                    errors = conflict.errors
-            self._fill_result(result, batch, errors)
-            if dry_run or errors:
-                transaction.set_rollback(True)
-        return result
-
-    def _fill_result(self, result, batch: ImportBatch, errors: list[RowError]) -> None:
-        result.total_rows = batch.total_rows
-        by_row = defaultdict(dict)
-        for e in errors:
-            by_row[e.row].setdefault(e.column, []).append(e.message)
-        for row, messages in sorted(by_row.items()):
-            result.append_invalid_row(row, {}, ValidationError(messages))
-            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
-        region_names = dict(Region.objects.filter(id__in={r.values["region_id"] for r in batch.rows.all()}).values_list("id", "name"))
-        for staged in batch.rows.order_by("row_number"):
-            row_result = RowResult()
-            row_result.import_type = RowResult.IMPORT_TYPE_NEW if staged.action == ImportRow.Action.CREATE else RowResult.IMPORT_TYPE_UPDATE
-            row_result.object_repr = staged.values["name"]
+    # --- django-import-export (the admin): villages.importing.AdminImport -------------------
+    def admin_cells(self, staged: list[ImportRow]) -> list[list[str]]:
+        region_names = dict(Region.objects.filter(id__in={r.values["region_id"] for r in staged}).values_list("id", "name"))
+        cells = []
+        for row in staged:
             shown = {
-                "name": staged.values["name"],
-                "region": region_names.get(staged.values["region_id"], ""),
-                **{f: unit_display(f, v) for f, v in staged.values.items() if f in UPDATABLE},
+                "name": row.values["name"],
+                "region": region_names.get(row.values["region_id"], ""),
+                **{f: unit_display(f, v) for f, v in row.values.items() if f in UPDATABLE},
             }
-            row_result.diff = [f"{staged.diff[c.key][0]} → {staged.diff[c.key][1]}" if c.key in staged.diff else shown.get(c.key, "") for c in UNIT_COLUMNS]
-            result.append_row_result(row_result)
-            result.totals[row_result.import_type] += 1
-        result.totals[RowResult.IMPORT_TYPE_SKIP] += batch.unchanged_count
+            cells.append([f"{row.diff[c.key][0]} → {row.diff[c.key][1]}" if c.key in row.diff else shown.get(c.key, "") for c in UNIT_COLUMNS])
+        return cells
 
 
 def units_xlsx_tempfile(*, units) -> IO[bytes]:

@@ -20,9 +20,11 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import islice
+from collections import defaultdict
+from itertools import chain, islice
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +32,11 @@ from django.utils import timezone
 from villages.bulk import insert_rows
 from villages.columns import Column
 from villages.models import ImportBatch, ImportRow
-from villages.spreadsheets import FileRefused, Table, normalise_text, open_table
+from import_export.results import Error, RowResult
 
-__all__ = ["FileRefused", "ImportRefused", "ImportConflict", "RowError", "Planned", "ChunkCheck", "TwoStageImport", "clear_stale_previews"]
+from villages.spreadsheets import FileRefused, Table, normalise_text, open_table, table_from_rows
+
+__all__ = ["AdminImport", "FileRefused", "ImportRefused", "ImportConflict", "RowError", "Planned", "ChunkCheck", "TwoStageImport", "clear_stale_previews"]
 
 
 class ImportRefused(Exception):
@@ -185,6 +189,68 @@ class TwoStageImport:
             raise ImportConflict(conflicts)
         batch.status, batch.confirmed_at = ImportBatch.Status.CONFIRMED, now
         return batch
+
+
+class AdminImport:
+    """django-import-export's side of a TwoStageImport: its admin import calls ``import_data``
+    twice (a dry run, then the real one, each with the file read again); both run the same
+    preview, and the real one the same confirm, as the import pages. Mix in before the
+    ModelResource: ``class XResource(AdminImport, TwoStageImport, resources.ModelResource)``."""
+
+    key_field = "code"
+
+    def admin_columns(self) -> list[Column]:
+        return list(self.columns)
+
+    def admin_cells(self, staged: list[ImportRow]) -> list[list[str]]:
+        """The admin preview's cells for each staged row, in admin_columns order."""
+        keys = [c.key for c in self.admin_columns()]
+        return [
+            [f"{s.diff[k][0]} → {s.diff[k][1]}" if k in s.diff else str(s.values.get(k, s.key if k == self.key_field else "")) for k in keys]
+            for s in staged
+        ]
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+        user = kwargs["user"]
+        result = self.get_result_class()()
+        result.diff_headers = [c.header for c in self.admin_columns()]
+        rows = chain([(1, dataset.headers or [])], enumerate(dataset, start=2))
+        try:
+            table = table_from_rows(rows, self.columns, kind="admin")
+        except FileRefused as e:
+            result.append_base_error(Error(ValueError(str(e))))
+            return result
+        with transaction.atomic():
+            batch = ImportBatch(kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=kwargs.get("file_name", "")[:255] or "管理后台导入")
+            self.preview_table(table=table, user=user, batch=batch)
+            errors = [RowError(*e) for e in batch.errors]
+            if not errors and not dry_run:
+                try:
+                    self.confirm(batch=batch, user=user)
+                except ImportConflict as conflict:
+                    errors = conflict.errors
+            self._fill_result(result, batch, errors)
+            if dry_run or errors:
+                transaction.set_rollback(True)  # the dry run leaves nothing behind, not even the batch
+        return result
+
+    def _fill_result(self, result, batch: ImportBatch, errors: list[RowError]) -> None:
+        result.total_rows = batch.total_rows
+        by_row = defaultdict(dict)
+        for e in errors:
+            by_row[e.row].setdefault(e.column, []).append(e.message)
+        for row, messages in sorted(by_row.items()):
+            result.append_invalid_row(row, {}, ValidationError(messages))
+            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        staged = list(batch.rows.order_by("row_number"))
+        for row, cells in zip(staged, self.admin_cells(staged)):
+            row_result = RowResult()
+            row_result.import_type = RowResult.IMPORT_TYPE_NEW if row.action == ImportRow.Action.CREATE else RowResult.IMPORT_TYPE_UPDATE
+            row_result.object_repr = row.values.get("name", row.key)
+            row_result.diff = cells
+            result.append_row_result(row_result)
+            result.totals[row_result.import_type] += 1
+        result.totals[RowResult.IMPORT_TYPE_SKIP] += batch.unchanged_count
 
 
 def clear_stale_previews(*, now=None) -> int:

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from itertools import chain
 
 import tablib
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from import_export import resources
-from import_export.results import Error, RowResult
 
 from villages.bulk import insert_rows, update_rows
 from villages.columns import VILLAGE_COLUMNS, display_value, village_export_row
-from villages.importing import ChunkCheck, ImportConflict, Planned, RowError, TwoStageImport
+from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport
 from villages.models import ImportBatch, ImportRow, Region, Village, VillageCategoryChange
 from villages.scope import Scope
 from villages.services import category_changes
-from villages.spreadsheets import FileRefused, Table, table_from_rows
+from villages.spreadsheets import Table
 
 CODE = re.compile(r"^[0-9]{12}$")
 URBAN_RURAL_CODES = {"111", "112", "121", "122", "123", "210", "220"}
@@ -50,7 +46,7 @@ def in_scope(scope: Scope, code: str) -> bool:
     return scope.everything or bool(scope.region_prefix) and code.startswith(scope.region_prefix)
 
 
-class VillageResource(TwoStageImport, resources.ModelResource):
+class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
     kind = "villages"
     kind_label = "村名单"
     columns = VILLAGE_COLUMNS
@@ -279,49 +275,6 @@ class VillageResource(TwoStageImport, resources.ModelResource):
         insert_rows(VillageCategoryChange, history, HISTORY_FIELDS)
         return []
 
-    # --- django-import-export (the admin) -----------------------------------------------------
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
-        """The admin's import runs the same checks and the same confirm as the page."""
-        user = kwargs["user"]
-        result = self.get_result_class()()
-        result.diff_headers = [c.header for c in VILLAGE_COLUMNS if c.key not in ("city",)]
-        rows = chain([(1, dataset.headers or [])], enumerate(dataset, start=2))
-        try:
-            table = table_from_rows(rows, VILLAGE_COLUMNS, kind="admin")
-        except FileRefused as e:
-            result.append_base_error(Error(ValueError(str(e))))
-            return result
-        with transaction.atomic():
-            batch = ImportBatch(kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=kwargs.get("file_name", "")[:255] or "管理后台导入")
-            self.preview_table(table=table, user=user, batch=batch)
-            errors = [RowError(*e) for e in batch.errors]
-            if not errors and not dry_run:
-                try:
-                    self.confirm(batch=batch, user=user)
-                except ImportConflict as conflict:
-                    errors = conflict.errors
-            self._fill_result(result, batch, errors)
-            if dry_run or errors:
-                transaction.set_rollback(True)
-        return result
-
-    def _fill_result(self, result, batch: ImportBatch, errors: list[RowError]) -> None:
-        result.total_rows = batch.total_rows
-        by_row = defaultdict(dict)
-        for e in errors:
-            by_row[e.row].setdefault(e.column, []).append(e.message)
-        for row, messages in sorted(by_row.items()):
-            result.append_invalid_row(row, {}, ValidationError(messages))
-            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
-        keys = [c.key for c in VILLAGE_COLUMNS if c.key != "city"]
-        for staged in batch.rows.order_by("row_number"):
-            row_result = RowResult()
-            row_result.import_type = RowResult.IMPORT_TYPE_NEW if staged.action == ImportRow.Action.CREATE else RowResult.IMPORT_TYPE_UPDATE
-            row_result.object_repr = staged.values.get("name", staged.key)
-            row_result.diff = [
-                f"{staged.diff[k][0]} → {staged.diff[k][1]}" if k in staged.diff else str(staged.values.get(k, staged.key if k == "code" else ""))
-                for k in keys
-            ]
-            result.append_row_result(row_result)
-            result.totals[row_result.import_type] += 1
-        result.totals[RowResult.IMPORT_TYPE_SKIP] += batch.unchanged_count
+    # --- django-import-export (the admin): villages.importing.AdminImport -------------------
+    def admin_columns(self):
+        return [c for c in VILLAGE_COLUMNS if c.key != "city"]
