@@ -18,9 +18,10 @@ class NavItem:
     url_name: str
     permission: str | None = None  # shown to users who have it; None: everyone
     order: int = 100
+    roles: frozenset[str] | None = None  # and only to these roles; None: every role
 
     def shown_to(self, user) -> bool:
-        return self.permission is None or user.has_perm(self.permission)
+        return (self.permission is None or user.has_perm(self.permission)) and (self.roles is None or user.role in self.roles)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ UNIT_READ = ["dispatch.view_dispatchingunit", "dispatch.export_dispatchingunit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
+        "dispatch.view_campaign",
+        "dispatch.add_campaign",
+        "dispatch.change_campaign",
         "villages.view_region",
         "villages.change_region",
         "villages.view_village",

@@ -126,3 +126,19 @@ def test_navigation_marks_the_most_specific_entry_and_follows_the_role(client, k
 
     client.force_login(xinzhou_user)  # a city department does not import village lists
     assert "村名单导入" not in client.get("/villages/").content.decode()
+
+
+def test_menu_follows_role_and_permissions(client, kelan_user, unit_user, secretary_user):
+    client.force_login(kelan_user)
+    html = client.get("/").content.decode()
+    for label in ("村庄", "派出单位", "名额分配", "覆盖计划", "村名单导入"):
+        assert f">{label}</a>" in html
+
+    client.force_login(unit_user)  # a unit has no coverage plan and imports no village list
+    html = client.get("/").content.decode()
+    assert ">派出单位</a>" in html and ">名额分配</a>" in html
+    assert ">覆盖计划</a>" not in html and ">村名单导入</a>" not in html
+
+    client.force_login(secretary_user)
+    html = client.get("/").content.decode()
+    assert ">名额分配</a>" not in html and ">覆盖计划</a>" not in html and ">派出单位</a>" not in html
