@@ -21,6 +21,10 @@ WHOLE = re.compile(r"^[0-9]+$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 MAX_COUNT = 32767
 IMPORT_PERMISSION = "dispatch.import_quotaallocation"
+# A unit the table names that the system does not know yet: the preview offers to create it
+# as a provincial organ (the table is the provincial units'); its kind can be corrected later.
+NEW_UNIT = "new"
+NEW_UNIT_DEFAULTS = {"level": DispatchingUnit.Level.PROVINCE, "kind": DispatchingUnit.Kind.PARTY_GOVERNMENT}
 
 
 def parse_count(text: str) -> tuple[int | None, str]:
@@ -71,7 +75,8 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         for unit in DispatchingUnit.objects.select_related("region"):
             self.units_by_name[unit.name].append(unit)
         self.existing = {(q.county_id, q.unit_id): q.count for q in QuotaAllocation.objects.filter(campaign=self.campaign)}
-        self.seen: dict[tuple[int, int], int] = {}
+        self.seen: dict[tuple[int, str], int] = {}
+        self.new_units: set[str] = set()
 
     def _county(self, name: str, row: int, errors: list) -> Region | None:
         column = self.header["county"]
@@ -92,7 +97,7 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
             return None
         return county
 
-    def _unit(self, name: str, row: int, errors: list) -> DispatchingUnit | None:
+    def _unit(self, name: str, row: int, errors: list) -> DispatchingUnit | str | None:
         column = self.header["unit"]
         if not name:
             errors.append(RowError(row, column, "不能为空。"))
@@ -102,8 +107,7 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
             # The provincial table names provincial units; a city's namesake does not count.
             units = [u for u in units if u.region.level == Region.Level.PROVINCE] or units
         if not units:
-            errors.append(RowError(row, column, f"系统中没有派出单位“{name}”，请先通过派出单位导入新增该单位。"))
-            return None
+            return NEW_UNIT  # offered for creation in the preview (check_chunk)
         if len(units) > 1:
             errors.append(RowError(row, column, f"有 {len(units)} 个名为“{name}”的派出单位，请在管理后台核对。"))
             return None
@@ -118,15 +122,24 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
             count, problem = parse_count(record["count"])
             if problem:
                 errors.append(RowError(row, self.header["count"], problem))
+            name = record["unit"]
             if county and unit:
-                first = self.seen.setdefault((county.id, unit.id), row)
+                first = self.seen.setdefault((county.id, name), row)
                 if first != row:
-                    errors.append(RowError(row, self.header["unit"], f"{county.name}的“{unit.name}”与第{first}行重复。"))
+                    errors.append(RowError(row, self.header["unit"], f"{county.name}的“{name}”与第{first}行重复。"))
             if errors:
                 check.errors.extend(errors)
                 continue
-            key = f"{county.name}·{unit.name}"[:64]
-            values = {"campaign_id": self.campaign.id, "county_id": county.id, "unit_id": unit.id, "count": count, "name": f"{count} 人"}
+            key = f"{county.name}·{name}"[:64]
+            values = {"campaign_id": self.campaign.id, "county_id": county.id, "count": count, "name": f"{count} 人"}
+            if unit == NEW_UNIT:
+                if name not in self.new_units:
+                    self.new_units.add(name)
+                    offer = {"new_unit": name, "name": "新增派出单位：省直、党政机关（导入后可在派出单位页修改）"}
+                    check.planned.append(Planned(row, ImportRow.Action.CREATE, f"新增单位·{name}"[:64], offer))
+                check.planned.append(Planned(row, ImportRow.Action.CREATE, key, {**values, "unit_id": None, "unit_name": name}))
+                continue
+            values["unit_id"] = unit.id
             old = self.existing.get((county.id, unit.id))
             if old is None:
                 check.planned.append(Planned(row, ImportRow.Action.CREATE, key, values))
@@ -137,10 +150,33 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         return check
 
     # --- the confirm ---------------------------------------------------------------------------
+    def _create_offered_units(self, rows: list[Planned], label: dict) -> list[Planned] | RowError:
+        """Create the units the preview offered (staged just before their first quota row) and
+        point their quota rows at them; returns the quota rows."""
+        created = getattr(self, "created_units", None)
+        if created is None:
+            created = self.created_units = {}
+        province = Region.objects.get(level=Region.Level.PROVINCE)
+        quotas = []
+        for staged in rows:
+            name = staged.values.get("new_unit")
+            if name is not None:
+                if DispatchingUnit.objects.filter(name=name, region=province).exists():
+                    return RowError(staged.row, label["unit"], f"预览后已有人新增了派出单位“{name}”，请重新上传预览。")
+                created[name] = DispatchingUnit.objects.create(name=name, region=province, **NEW_UNIT_DEFAULTS).id
+            elif staged.values.get("unit_id") is None:
+                quotas.append(Planned(staged.row, staged.action, staged.key, {**staged.values, "unit_id": created[staged.values["unit_name"]]}, staged.diff))
+            else:
+                quotas.append(staged)
+        return quotas
+
     def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
         label = {c.key: c.header for c in ANNEX2_COLUMNS}
         if not user.has_perm(IMPORT_PERMISSION):
             return [RowError(rows[0].row, label["county"], "您的角色已无权导入名额分配表。")]
+        rows = self._create_offered_units(rows, label)
+        if isinstance(rows, RowError):
+            return [rows]
         visible = set(Region.objects.visible_to(user).filter(pk__in={r.values["county_id"] for r in rows}).values_list("id", flat=True))
         campaign_ids = {r.values["campaign_id"] for r in rows}
         locked = QuotaAllocation.objects.select_for_update().filter(

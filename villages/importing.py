@@ -182,7 +182,8 @@ class TwoStageImport:
                 raise ImportRefused(f"该文件已于 {timezone.localtime(batch.confirmed_at):%Y-%m-%d %H:%M} 导入，无需重复确认。")
             raise ImportRefused("预览已失效，请重新上传文件。")
         conflicts: list[RowError] = []
-        staged = batch.rows.order_by("row_number").values_list("row_number", "action", "key", "values", "diff")
+        # In staging order within a row: a row may stage something its next staged row needs.
+        staged = batch.rows.order_by("row_number", "id").values_list("row_number", "action", "key", "values", "diff")
         for chunk in chunked(staged.iterator(chunk_size=self.chunk_size), self.chunk_size):
             conflicts.extend(self.apply_chunk([Planned(*row) for row in chunk], user=user, batch=batch))
         if conflicts:

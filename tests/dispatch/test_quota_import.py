@@ -150,7 +150,7 @@ def test_every_error_is_listed_with_its_row_and_column_and_nothing_is_written(pr
             [None, None, "山西社会主义学院", -1],  # row 4: negative
             [2, "城区", "山西省统计局", 2],  # row 5: two counties are called 城区
             [3, "火星县", "山西省统计局", 2],  # row 6: no such county
-            [4, "岢岚", "山西省不存在厅", 2],  # row 7: unknown unit
+            [4, "岢岚", "山西省煤炭地质局", "两"],  # row 7: not a number
             [None, None, "山西省统计局", 2.5],  # row 8: fractional
             [None, None, "山西省国土资源厅", None],  # row 9: empty
             [None, None, "山西省统计局", 3],  # row 10: same unit and county as row 8
@@ -162,7 +162,7 @@ def test_every_error_is_listed_with_its_row_and_column_and_nothing_is_written(pr
         "第4行 选派人数：“-1”是负数，选派人数应为 0 或正整数。",
         "第5行 县名：“城区”对应多个县（晋城市城区、阳泉市城区），请写明是哪一个。",
         "第6行 县名：找不到名为“火星县”的县（市、区）。",
-        "第7行 省直单位：系统中没有派出单位“山西省不存在厅”，请先通过派出单位导入新增该单位。",
+        "第7行 选派人数：“两”不是数字。",
         "第8行 选派人数：“2.5”不是整数，选派人数应为整数。",
         "第9行 选派人数：不能为空。",
         "第10行 省直单位：岢岚县的“山西省统计局”与第8行重复。",
@@ -206,3 +206,34 @@ def test_the_import_pages_serve_the_province_and_refuse_a_county(client, provinc
 
     client.force_login(kelan_user)
     assert client.get("/quotas/import/").status_code == 403
+
+
+def test_a_unit_the_system_does_not_know_is_offered_for_creation_and_created_on_confirm(province_user):
+    from dispatch.models import DispatchingUnit
+
+    data = xlsx_bytes([HEADER, [1, "岢岚", "山西省林业厅", 3], [2, "神池", "山西省林业厅", 2], [None, None, "山西省文化厅", 8]], title=TITLE)
+    batch = preview(province_user, data)
+
+    assert batch.errors == []
+    staged = list(batch.rows.order_by("row_number", "id").values_list("key", "values"))
+    assert staged[0] == ("新增单位·山西省林业厅", {"new_unit": "山西省林业厅", "name": "新增派出单位：省直、党政机关（导入后可在派出单位页修改）"})
+    assert [key for key, _ in staged[1:]] == ["岢岚县·山西省林业厅", "神池县·山西省林业厅"]
+    assert not DispatchingUnit.objects.filter(name="山西省林业厅").exists()  # only offered
+
+    QuotaResource().confirm(batch=batch, user=province_user)
+
+    unit = DispatchingUnit.objects.get(name="山西省林业厅")
+    assert (unit.level, unit.kind, unit.region.name) == ("province", "party_government", "山西省")
+    assert dict(QuotaAllocation.objects.filter(unit=unit).values_list("county__name", "count")) == {"岢岚县": 3, "神池县": 2}
+
+
+def test_an_offered_unit_created_meanwhile_by_someone_else_rolls_back(province_user):
+    from dispatch.models import DispatchingUnit
+    from villages.models import Region
+
+    batch = preview(province_user, xlsx_bytes([HEADER, [1, "岢岚", "山西省林业厅", 3]], title=TITLE))
+    DispatchingUnit.objects.create(name="山西省林业厅", region=Region.objects.get(code="140000"), level="province", kind="institution")
+    with pytest.raises(ImportConflict) as conflict:
+        QuotaResource().confirm(batch=batch, user=province_user)
+    assert "预览后已有人新增了派出单位“山西省林业厅”" in str(conflict.value.errors[0])
+    assert not QuotaAllocation.objects.filter(unit__name="山西省林业厅").exists()
