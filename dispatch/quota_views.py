@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 
 from dispatch.annex2 import annex2_quotas, annex2_workbook
@@ -38,6 +38,10 @@ def _selection(request):
     """The campaign, the chosen city (or None) and the counties of the page, all in scope."""
     user = request.user
     campaign = Campaign.current()
+    wanted = request.GET.get("campaign")
+    if wanted:
+        # Earlier campaigns stay readable; only the current one is edited.
+        campaign = get_object_or_404(Campaign.objects.visible_to(user), pk=int(wanted) if wanted.isdigit() else 0)
     cities = Region.objects.visible_to(user).filter(level=Region.Level.CITY).order_by("code")
     city = None
     if request.GET.get("city"):
@@ -89,7 +93,7 @@ def _matrix(counties, quotas, extra_units, overrides=None) -> dict:
 def _render(request, *, status=200, errors=(), overrides=None, originals=None):
     user = request.user
     campaign, cities, city, counties, quotas = _selection(request)
-    can_edit = user.has_perm(EDIT_PERMISSION) and campaign is not None
+    can_edit = user.has_perm(EDIT_PERMISSION) and campaign is not None and campaign.is_current and campaign.is_open
     added = []
     addable = DispatchingUnit.objects.none()
     if can_edit:
@@ -102,7 +106,7 @@ def _render(request, *, status=200, errors=(), overrides=None, originals=None):
             for cell in row["cells"]:
                 cell["original"] = originals.get(cell["original_name"], cell["count"])
     context = {
-        "campaign": campaign, "cities": cities, "city": city, "matrix": matrix, "can_edit": can_edit,
+        "campaign": campaign, "campaigns": Campaign.objects.visible_to(user), "cities": cities, "city": city, "matrix": matrix, "can_edit": can_edit,
         "can_import": user.has_perm(IMPORT_PERMISSION), "added": added, "addable": addable, "errors": list(errors),
     }
     return render(request, "dispatch/quota_matrix.html", context, status=status)
@@ -120,6 +124,8 @@ def _save(request):
     campaign, _, _, counties, _ = _selection(request)
     if campaign is None:
         raise Http404("没有当前选派批次。")
+    if not (campaign.is_current and campaign.is_open):
+        raise PermissionDenied("只能修改当前进行中批次的名额。")
     # Every posted cell must be a county of this page (in scope) and an existing unit.
     keys = []
     for name in request.POST:

@@ -152,3 +152,24 @@ def test_the_admin_lists_quotas_in_scope(client, admin_user):
     response = client.get("/admin/dispatch/quotaallocation/")
     assert response.status_code == 200
     assert "山西省统计局" in response.content.decode()
+
+
+def test_an_earlier_campaign_stays_readable_but_not_editable(client, province_user):
+    from dispatch.services import campaign_set_current
+
+    old = Campaign.current()
+    new = Campaign.objects.create(name="2017年选派第一书记", year=2017, notice_number="晋组通字〔2017〕1号", ledger_deadline="2017-07-15")
+    campaign_set_current(campaign=new)
+    client.force_login(province_user)
+
+    current = client.get("/quotas/").content.decode()
+    assert 'data-county="岢岚县"' not in current  # the new campaign has no quotas yet
+
+    earlier = client.get(f"/quotas/?campaign={old.pk}&city={region(XINZHOU).pk}").content.decode()
+    assert row_total(earlier, "岢岚县") == 24
+    assert 'name="c-' not in earlier  # read only
+    response = client.post(f"/quotas/?campaign={old.pk}", kelan_form(山西省统计局=7))
+    assert response.status_code == 403
+    assert QuotaAllocation.objects.get(campaign=old, county__name="岢岚县", unit__name="山西省统计局").count == 6
+
+    assert client.get("/quotas/?campaign=99999").status_code == 404
