@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from dispatch.unit_filters import PAGE_SIZE, DispatchingUnitFilterSet
+from villages.filters import sort_links
 from dispatch.unit_resources import units_xlsx_tempfile
 
 VIEW_PERMISSION = "dispatch.view_dispatchingunit"
@@ -27,19 +28,6 @@ def _require_view(request) -> None:
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied("您的角色无权查看派出单位。")
 
-
-def _sort_links(request) -> dict[str, dict]:
-    """For each sortable header: the address that sorts by it (or reverses the current sort)
-    from page one, and the arrow showing the current direction."""
-    current = request.GET.get("o") or "level"
-    links = {}
-    for key in ("level", "name", "region"):
-        params = request.GET.copy()
-        params.pop("page", None)
-        params["o"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        links[key] = {"url": f"?{params.urlencode()}", "arrow": arrow}
-    return links
 
 
 def unit_list(request):
@@ -53,7 +41,7 @@ def unit_list(request):
             "form": filterset.form,
             "error_lines": filterset.error_lines() if filterset.is_bound else [],
             "page": page,
-            "sort": _sort_links(request),
+            "sort": sort_links(request, ("level", "name", "region"), "level"),
             "can_export": request.user.has_perm(EXPORT_PERMISSION),
             "can_import": request.user.has_perm(IMPORT_PERMISSION),
         },

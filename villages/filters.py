@@ -160,3 +160,17 @@ class VillageFilterSet(django_filters.FilterSet):
             label = self.form.fields[name].label if name in self.form.fields else ""
             lines.extend(f"{label}：{error}" if label else str(error) for error in errors)
         return lines
+
+
+def sort_links(request, keys: tuple[str, ...], default: str) -> dict[str, dict]:
+    """For each sortable column header of a list page (``?o=`` ordering): the address that sorts
+    by it (or reverses the current sort) from page one, and the arrow of the current direction."""
+    current = request.GET.get("o") or default
+    links = {}
+    for key in keys:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["o"] = f"-{key}" if current == key else key
+        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
+        links[key] = {"url": f"?{params.urlencode()}", "arrow": arrow}
+    return links

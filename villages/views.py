@@ -14,25 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from villages.exports import villages_xlsx_tempfile
-from villages.filters import PAGE_SIZE, VillageFilterSet
+from villages.filters import PAGE_SIZE, VillageFilterSet, sort_links
 from villages.models import Village
 from villages.selectors import county_category_summary
 
 EXPORT_PERMISSION = "villages.export_village"
 
-
-def _sort_links(request) -> dict[str, dict]:
-    """For each sortable column header: the address that sorts by it (or reverses the current
-    sort) from page one, and the arrow that shows the current direction."""
-    current = request.GET.get("o") or "code"
-    links = {}
-    for key in ("code", "name", "county"):
-        params = request.GET.copy()
-        params.pop("page", None)
-        params["o"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        links[key] = {"url": f"?{params.urlencode()}", "arrow": arrow}
-    return links
 
 
 def village_list(request):
@@ -46,7 +33,7 @@ def village_list(request):
             "form": filterset.form,
             "error_lines": filterset.error_lines() if filterset.is_bound else [],
             "page": page,
-            "sort": _sort_links(request),
+            "sort": sort_links(request, ("code", "name", "county"), "code"),
             "can_export": request.user.has_perm(EXPORT_PERMISSION),
         },
     )
