@@ -23,6 +23,10 @@ UNIT_READ = ["dispatch.view_dispatchingunit", "dispatch.export_dispatchingunit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
+        "secretaries.view_cadre",
+        "secretaries.change_cadre",
+        "secretaries.view_posting",
+        "secretaries.view_postingevent",
         "dispatch.view_campaign",
         "dispatch.add_campaign",
         "dispatch.change_campaign",
