@@ -20,6 +20,9 @@ QUOTA_EDIT = ["dispatch.view_quotaallocation", "dispatch.change_quotaallocation"
 # Units: imported within the importer's scope (the resource checks "own"), exported by all who view them.
 UNIT_IMPORT_EXPORT = ["dispatch.import_dispatchingunit", "dispatch.export_dispatchingunit"]
 UNIT_READ = ["dispatch.view_dispatchingunit", "dispatch.export_dispatchingunit"]
+# Rosters: a unit imports and exports its own applicants; organization departments read and export them.
+ROSTER_IMPORT_EXPORT = ["secretaries.import_cadre", "secretaries.export_cadre"]
+ROSTER_READ = ["secretaries.view_cadre", "secretaries.export_cadre"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
@@ -58,9 +61,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.change_dispatchingunit",
         *UNIT_IMPORT_EXPORT,
         *QUOTA_EDIT,
+        *ROSTER_READ,
     ],
     Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, *UNIT_READ],
-    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", *UNIT_READ, "dispatch.import_dispatchingunit"],
+    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", *UNIT_READ, "dispatch.import_dispatchingunit", *ROSTER_READ],
     # 县委组织部 imports the village lists of its own county (the scope check sees to "own").
     Role.COUNTY_ORG: [
         "villages.view_region",
@@ -70,9 +74,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.view_user",
         *UNIT_READ,
         "dispatch.import_dispatchingunit",
+        *ROSTER_READ,
     ],
     Role.TOWNSHIP: ["villages.view_region", *VILLAGE_READ],
-    Role.UNIT: ["villages.view_region", *VILLAGE_READ, *UNIT_READ],
+    Role.UNIT: ["villages.view_region", *VILLAGE_READ, *UNIT_READ, *ROSTER_IMPORT_EXPORT],
     Role.SECRETARY: ["villages.view_region", "villages.view_village"],
 }
 

@@ -18,5 +18,7 @@ urlpatterns = [
     path("units/", include("dispatch.unit_urls")),
     path("coverage/", include("dispatch.coverage_urls")),
     path("quotas/", include("dispatch.quota_urls")),
+    path("postings/", include("secretaries.urls")),
+    path("roster/", include("secretaries.roster_urls")),
     path("admin/", admin.site.urls),
 ]

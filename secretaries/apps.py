@@ -5,3 +5,11 @@ class SecretariesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "secretaries"
     verbose_name = "干部与选派"
+
+    def ready(self) -> None:
+        from dispatch.models import Role
+        from dispatch.navigation import NavItem, register_nav, register_todo
+        from secretaries.selectors import posting_todos
+
+        register_nav(NavItem("选派人选", "secretaries:list", roles=frozenset(set(Role) - {Role.SECRETARY, Role.TOWNSHIP}), order=40))
+        register_todo(posting_todos)

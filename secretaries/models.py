@@ -80,6 +80,7 @@ class Cadre(models.Model):
         verbose_name = "干部"
         verbose_name_plural = "干部"
         ordering = ["name"]
+        permissions = [("import_cadre", "导入报名人员名单"), ("export_cadre", "导出报名人员名单")]
 
     def __str__(self) -> str:
         return self.name

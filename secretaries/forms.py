@@ -1,0 +1,113 @@
+"""The fields each pipeline action needs; the rules themselves are the services'."""
+
+from __future__ import annotations
+
+from django import forms
+
+from secretaries.models import Posting
+from villages.models import Region
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CountyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.name
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=500, widget=forms.TextInput(attrs={"placeholder": "必填"}))
+
+
+class RecommendForm(forms.Form):
+    meeting_date = forms.DateField(label="党委（党组）研究日期", widget=DATE)
+    decision = forms.CharField(label="研究决定", max_length=200, initial="同意推荐")
+    county = CountyChoiceField(label="拟派往县", queryset=Region.objects.none(), to_field_name="code", empty_label="请选择")
+
+    def __init__(self, *args, counties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if counties is not None:
+            self.fields["county"].queryset = counties
+
+
+class TakeOfficeForm(forms.Form):
+    start_date = forms.DateField(label="到村任职日期", widget=DATE)
+    party_relation_transferred = forms.BooleanField(label="党组织关系已转入村", required=False)
+
+
+class EndTermForm(forms.Form):
+    end_date = forms.DateField(label="免职日期", widget=DATE)
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class ExtendForm(forms.Form):
+    new_end_date = forms.DateField(label="新的任期届满日期", widget=DATE)
+    unit_consent = forms.BooleanField(label="派出单位同意", required=False)
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class AssignForm(forms.Form):
+    village = forms.CharField(label="村", max_length=12)
+    reason = forms.CharField(label="派往非贫困村的理由", required=False, max_length=200)
+
+
+# The form of each action; "assign" has its own page.
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "qualify": NoteForm,
+    "reject": ReasonForm,
+    "recommend": RecommendForm,
+    "approve": NoteForm,
+    "return": ReasonForm,
+    "file": NoteForm,
+    "take_office": TakeOfficeForm,
+    "end_term": EndTermForm,
+    "extend": ExtendForm,
+    "recall": ReasonForm,
+    "withdraw": ReasonForm,
+}
+
+BULK_ACTIONS = [("qualify", "资格审查通过"), ("recommend", "组织推荐"), ("approve", "审核同意"), ("file", "审核备案")]
+
+
+class BulkForm(forms.Form):
+    """One action for the ticked postings; recommend also takes one meeting, decision and county."""
+
+    action = forms.ChoiceField(label="批量操作", choices=[("", "请选择操作"), *BULK_ACTIONS])
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])  # filled from the scoped list
+    meeting_date = forms.DateField(label="党委（党组）研究日期", required=False, widget=DATE)
+    decision = forms.CharField(label="研究决定", required=False, max_length=200, initial="同意推荐")
+    county = CountyChoiceField(label="拟派往县", required=False, to_field_name="code", empty_label="（推荐时选择）",
+                               queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"))
+
+    def __init__(self, *args, postings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if postings is not None:
+            self.fields["ids"].choices = [(p, p) for p in postings.values_list("pk", flat=True)]
+        self.fields["ids"].error_messages = {
+            "required": "请先勾选要处理的人选。",
+            "invalid_choice": "所选记录不存在或不在您的管辖范围内。",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "recommend":
+            for name in ("meeting_date", "decision", "county"):
+                if not data.get(name):
+                    self.add_error(name, "组织推荐须填写此项。")
+        return data
+
+
+def errors_text(form: forms.Form) -> str:
+    """A form's errors as one Chinese line for a message: "理由：这个字段是必填项。"."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields and form.fields[name].label else ""
+        parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
+    return "；".join(parts)
+
+
+STATE_CHOICES = Posting.State.choices

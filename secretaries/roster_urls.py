@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from secretaries import roster_views
+from secretaries.roster_resources import RosterResource
+
+app_name = "roster"
+
+roster_import = roster_views.RosterImportPages(
+    resource_class=RosterResource,
+    permission="secretaries.import_cadre",
+    namespace="roster",
+    title="导入报名人员名单",
+    item="人",
+    key_label="身份证号",
+)
+
+urlpatterns: list = [
+    path("export/", roster_views.roster_export, name="export"),
+    path("import/", include(roster_import.urlpatterns())),
+]

@@ -1,0 +1,55 @@
+"""The roster's pages beyond the import: the export, and the import history a unit sees."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from dispatch.models import Role
+from secretaries.models import Cadre
+from secretaries.roster_resources import roster_xlsx_tempfile
+from villages.import_views import HISTORY_PERMISSION, ImportPages
+from villages.models import ImportBatch
+
+EXPORT_PERMISSION = "secretaries.export_cadre"
+
+
+def roster_export(request):
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied("您的角色无权导出报名人员名单。")
+    return FileResponse(
+        roster_xlsx_tempfile(cadres=Cadre.objects.visible_to(request.user)),
+        as_attachment=True,
+        filename=f"报名人员名单-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class RosterImportPages(ImportPages):
+    """ImportPages, except that a unit's HR, who import but do not read everyone's import
+    history, see their own unit's roster imports (and files) — never other units'."""
+
+    def _batches(self, request):
+        batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind)
+        if request.user.has_perm(HISTORY_PERMISSION):
+            return batches
+        if request.user.role == Role.UNIT and request.user.unit_id is not None and request.user.has_perm(self.permission):
+            return batches.filter(created_by__unit=request.user.unit_id)
+        raise PermissionDenied("您的角色无权查看导入记录。")
+
+    def history(self, request):
+        batches = self._batches(request).select_related("created_by", "region")
+        page = Paginator(batches, 50).get_page(request.GET.get("page"))
+        return render(request, "imports/history.html", self._context(page=page))
+
+    def download(self, request, batch_id: int):
+        batch = get_object_or_404(self._batches(request), pk=batch_id)
+        if not batch.file:
+            raise Http404("该批次没有保存原始文件。")
+        response = FileResponse(batch.file.open("rb"), content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, batch.file_name)
+        return response

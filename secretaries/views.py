@@ -1,0 +1,201 @@
+"""The pipeline's pages: the candidate list (with bulk actions), one posting with its timeline
+and the actions the user may take now, one POST view per action, and the assignment page.
+
+Every page starts from ``Posting.objects.visible_to(request.user)``: a posting outside the scope
+answers 404 like one that does not exist. Views parse a form and call one service; a refusal
+(``TransitionRefused``) is shown as the service worded it, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dispatch.models import Role
+from secretaries import services
+from secretaries.filters import PAGE_SIZE, PostingFilterSet
+from secretaries.forms import ACTION_FORMS, AssignForm, BulkForm, RecommendForm, errors_text
+from secretaries.models import Posting
+from secretaries.selectors import assignment_suggestions, recommend_counties
+from secretaries.services import TRANSITIONS, TransitionRefused, allowed_actions
+from villages.filters import sort_links
+from villages.models import Village
+
+# Who reads the full 身份证号: the unit that registered the cadre and the organization departments.
+FULL_ID_ROLES = {Role.UNIT, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN}
+
+
+def masked_id(number: str) -> str:
+    return f"{number[:6]}********{number[-4:]}" if len(number) == 18 else number
+
+
+def _scoped(request):
+    return Posting.objects.visible_to(request.user).select_related("cadre", "unit__region", "county", "village", "campaign")
+
+
+def _posting_or_404(request, pk: int) -> Posting:
+    return get_object_or_404(_scoped(request), pk=pk)
+
+
+def _call(action: str, posting: Posting, by, data: dict) -> Posting:
+    """The one service of each action, with the form's fields."""
+    s = services
+    calls = {
+        "qualify": lambda: s.posting_qualify(posting=posting, by=by, note=data.get("note", "")),
+        "reject": lambda: s.posting_reject(posting=posting, by=by, reason=data["reason"]),
+        "recommend": lambda: s.posting_recommend(
+            posting=posting, by=by, meeting_date=data["meeting_date"], decision=data["decision"], county=data["county"]
+        ),
+        "approve": lambda: s.posting_approve(posting=posting, by=by, note=data.get("note", "")),
+        "return": lambda: s.posting_return(posting=posting, by=by, reason=data["reason"]),
+        "file": lambda: s.posting_file(posting=posting, by=by, note=data.get("note", "")),
+        "take_office": lambda: s.posting_take_office(
+            posting=posting, by=by, start_date=data["start_date"], party_relation_transferred=data["party_relation_transferred"]
+        ),
+        "end_term": lambda: s.posting_end_term(posting=posting, by=by, end_date=data["end_date"], note=data.get("note", "")),
+        "extend": lambda: s.posting_extend(
+            posting=posting, by=by, new_end_date=data["new_end_date"], unit_consent=data["unit_consent"], note=data.get("note", "")
+        ),
+        "recall": lambda: s.posting_recall(posting=posting, by=by, reason=data["reason"]),
+        "withdraw": lambda: s.posting_withdraw(posting=posting, by=by, reason=data["reason"]),
+    }
+    return calls[action]()
+
+
+def _action_form(action: str, posting: Posting, data=None):
+    form_class = ACTION_FORMS[action]
+    kwargs = {"counties": recommend_counties(posting=posting)} if form_class is RecommendForm else {}
+    return form_class(data, prefix=action, **kwargs)
+
+
+def posting_list(request):
+    filterset = PostingFilterSet(request.GET, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "secretaries/posting_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "error_lines": filterset.error_lines(),
+            "page": page,
+            "sort": sort_links(request, ("name", "birth", "unit", "state", "county"), "-applied"),
+            "bulk_form": BulkForm(),
+            "can_bulk": request.user.role in (Role.UNIT, Role.POVERTY_OFFICE, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG),
+        },
+    )
+
+
+@require_POST
+def posting_bulk(request):
+    """One action for each ticked posting, each through the same service; the refused ones are
+    listed with their reasons, the others done."""
+    back = reverse("secretaries:list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    visible = Posting.objects.visible_to(request.user).filter(pk__in=ids)
+    form = BulkForm(request.POST, postings=visible)
+    if not form.is_valid():
+        messages.error(request, f"未执行：{errors_text(form)}")
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    label = TRANSITIONS[action].label
+    done, refused = 0, []
+    for posting in visible.select_related("cadre").order_by("cadre__name", "pk"):
+        try:
+            _call(action, posting, request.user, form.cleaned_data)
+            done += 1
+        except TransitionRefused as e:
+            refused.append(f"{posting.cadre.name}：{e}")
+        except Posting.DoesNotExist as e:
+            refused.append(f"{posting.cadre.name}：{e}")
+    if done:
+        messages.success(request, f"“{label}”已完成 {done} 人。")
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
+
+
+def posting_detail(request, pk: int):
+    posting = _posting_or_404(request, pk)
+    actions = allowed_actions(posting=posting, user=request.user)
+    forms = [
+        {"name": a, "label": TRANSITIONS[a].label, "form": _action_form(a, posting)}
+        for a in actions
+        if a != "assign"
+    ]
+    cadre = posting.cadre
+    return render(
+        request,
+        "secretaries/posting_detail.html",
+        {
+            "posting": posting,
+            "cadre": cadre,
+            "id_number": cadre.id_number if request.user.role in FULL_ID_ROLES or request.user.is_superuser else masked_id(cadre.id_number),
+            "events": posting.events.select_related("actor"),
+            "action_forms": forms,
+            "can_assign": "assign" in actions,
+        },
+    )
+
+
+@require_POST
+def posting_act(request, pk: int, action: str):
+    posting = _posting_or_404(request, pk)
+    if action not in ACTION_FORMS:
+        raise Http404("没有这项操作。")
+    form = _action_form(action, posting, request.POST)
+    label = TRANSITIONS[action].label
+    if not form.is_valid():
+        messages.error(request, f"未能{label}：{errors_text(form)}")
+        return redirect("secretaries:detail", pk=posting.pk)
+    try:
+        _call(action, posting, request.user, form.cleaned_data)
+    except TransitionRefused as e:
+        messages.error(request, f"未能{label}：{e}")
+    except Posting.DoesNotExist:
+        raise Http404("没有这条选派记录，或不在您的管辖范围内。") from None
+    else:
+        messages.success(request, f"{posting.cadre.name}：已{label}。")
+    return redirect("secretaries:detail", pk=posting.pk)
+
+
+def posting_assign(request, pk: int):
+    posting = _posting_or_404(request, pk)
+    if request.method == "POST":
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            village = Village.objects.filter(code=form.cleaned_data["village"]).select_related("county").first()
+            if village is None:
+                messages.error(request, "未能分配到村：没有这个村。")
+            else:
+                try:
+                    services.posting_assign(posting=posting, by=request.user, village=village, reason=form.cleaned_data["reason"])
+                except TransitionRefused as e:
+                    messages.error(request, f"未能分配到村：{e}")
+                except Posting.DoesNotExist:
+                    raise Http404("没有这条选派记录，或不在您的管辖范围内。") from None
+                else:
+                    messages.success(request, f"{posting.cadre.name}：已分配到{village.name}。")
+                    return redirect("secretaries:detail", pk=posting.pk)
+        else:
+            messages.error(request, f"未能分配到村：{errors_text(form)}")
+        return redirect(f"{reverse('secretaries:assign', args=[posting.pk])}?{request.GET.urlencode()}")
+    may_assign = "assign" in allowed_actions(posting=posting, user=request.user)
+    search = request.GET.get("q", "")[:30]
+    villages = assignment_suggestions(posting=posting, search=search) if posting.county_id and may_assign else Village.objects.none()
+    page = Paginator(villages, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "secretaries/posting_assign.html",
+        {
+            "posting": posting,
+            "page": page,
+            "search": search,
+            "may_assign": may_assign,
+            "needs_reason": posting.unit.level != posting.unit.Level.COUNTY,
+        },
+    )
