@@ -19,5 +19,6 @@ urlpatterns = [
     path("coverage/", include("dispatch.coverage_urls")),
     path("quotas/", include("dispatch.quota_urls")),
     path("postings/", include("secretaries.urls")),
+    path("roster/", include("secretaries.roster_urls")),
     path("admin/", admin.site.urls),
 ]
