@@ -142,3 +142,21 @@ def test_upload_preview_confirm_through_the_pages(client, unit_user, campaign):
     assert confirmed.status_code == 302
     assert client.get(confirmed["Location"]).status_code == 200  # the unit's own history
     assert Posting.objects.filter(cadre__id_number=WANG, state="applied").count() == 1
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1980.05", (datetime.date(1980, 5, 1), False)), ("1980-05", (datetime.date(1980, 5, 1), False)), ("1980年5月", (datetime.date(1980, 5, 1), False)),
+     ("1980/5/17", (datetime.date(1980, 5, 17), True)), ("1980-05-1700:00:00", (datetime.date(1980, 5, 17), True)), ("29358", (datetime.date(1980, 5, 17), True))],
+)
+def test_date_forms(text, expected):
+    from secretaries.roster_resources import parse_date
+
+    assert parse_date(text) == expected
+
+
+def test_an_excel_date_cell_is_read(unit_user, campaign):
+    batch = preview(unit_user, [row(birth=datetime.datetime(1985, 3, 9), work=datetime.datetime(2007, 8, 15))])
+    assert errors_of(batch) == []
+    RosterResource().confirm(batch=batch, user=unit_user)
+    assert Cadre.objects.get().work_start_date == datetime.date(2007, 8, 15)
