@@ -83,8 +83,10 @@ class BulkForm(forms.Form):
     county = CountyChoiceField(label="拟派往县", required=False, to_field_name="code", empty_label="（推荐时选择）",
                                queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"))
 
-    def __init__(self, *args, postings=None, **kwargs):
+    def __init__(self, *args, postings=None, actions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if actions is not None:
+            self.fields["action"].choices = [("", "请选择操作"), *[(a, label) for a, label in BULK_ACTIONS if a in actions]]
         if postings is not None:
             self.fields["ids"].choices = [(p, p) for p in postings.values_list("pk", flat=True)]
         self.fields["ids"].error_messages = {

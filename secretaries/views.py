@@ -29,6 +29,16 @@ from villages.models import Village
 FULL_ID_ROLES = {Role.UNIT, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN}
 
 
+# The bulk actions each role owns (the services decide each posting).
+BULK_BY_ROLE = {
+    Role.UNIT: ("qualify", "recommend"),
+    Role.POVERTY_OFFICE: ("approve",),
+    Role.PROVINCIAL_ORG: ("file",),
+    Role.CITY_ORG: ("file",),
+    Role.COUNTY_ORG: ("file",),
+}
+
+
 def masked_id(number: str) -> str:
     return f"{number[:6]}********{number[-4:]}" if len(number) == 18 else number
 
@@ -84,8 +94,9 @@ def posting_list(request):
             "error_lines": filterset.error_lines(),
             "page": page,
             "sort": sort_links(request, ("name", "birth", "unit", "state", "county"), "-applied"),
-            "bulk_form": BulkForm(),
-            "can_bulk": request.user.role in (Role.UNIT, Role.POVERTY_OFFICE, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG),
+            "bulk_form": BulkForm(actions=BULK_BY_ROLE.get(request.user.role, ())),
+            "can_bulk": request.user.role in BULK_BY_ROLE,
+            "bulk_recommends": "recommend" in BULK_BY_ROLE.get(request.user.role, ()),
         },
     )
 
@@ -97,7 +108,7 @@ def posting_bulk(request):
     back = reverse("secretaries:list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     visible = Posting.objects.visible_to(request.user).filter(pk__in=ids)
-    form = BulkForm(request.POST, postings=visible)
+    form = BulkForm(request.POST, postings=visible, actions=BULK_BY_ROLE.get(request.user.role, ()))
     if not form.is_valid():
         messages.error(request, f"未执行：{errors_text(form)}")
         return redirect(back)

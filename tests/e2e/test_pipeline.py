@@ -1,0 +1,97 @@
+"""One provincial candidate through every step of notice §三, each by its own user, in the browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from secretaries.models import Posting
+from tests.secretaries.conftest import applied, campaign, categories, kelan_poor_villages  # noqa: F401  (the pipeline's fixtures)
+
+
+def test_a_provincial_candidate_walks_through_the_pipeline(
+    page, live_server, login, screenshot, applied, unit_user, poverty_office_user, province_user, kelan_user, kelan_poor_villages
+):
+    detail = f"{live_server.url}/postings/{applied.pk}/"
+
+    def as_user(username):
+        page.context.clear_cookies()
+        login(username)
+
+    def action(name):
+        return page.locator(f"form[data-action={name}]")
+
+    # 资格审查 and 组织推荐 by the unit.
+    as_user("guotu")
+    page.goto(detail)
+    action("qualify").get_by_role("button", name="资格审查通过").click()
+    expect(page.locator(".message.success")).to_contain_text("已资格审查通过")
+    recommend = action("recommend")
+    recommend.get_by_label("党委（党组）研究日期").fill("2015-07-01")
+    recommend.get_by_label("拟派往县").select_option(label="岢岚县")
+    recommend.get_by_role("button", name="组织推荐").click()
+    expect(page.get_by_test_id("state")).to_have_text("组织推荐")
+
+    # A wrong role: the province may not file before 省扶贫办 approves. No button; a direct POST is refused.
+    as_user("shengzzb")
+    page.goto(detail)
+    expect(page.get_by_role("button", name="审核备案")).to_have_count(0)
+    expect(page.get_by_test_id("no-actions")).to_be_visible()
+    page.evaluate(
+        """url => { const f = document.createElement('form'); f.method = 'post'; f.action = url;
+        const t = document.querySelector('input[name=csrfmiddlewaretoken]').cloneNode(); f.appendChild(t);
+        document.body.appendChild(f); f.submit(); }""",
+        f"{detail}file/",
+    )
+    expect(page.locator(".message.error")).to_contain_text("当前为“组织推荐”，不能审核备案")
+    assert Posting.objects.get(pk=applied.pk).events.count() == 3
+
+    # 省扶贫办 finds it in its 待办 and approves.
+    as_user("shengfpb")
+    expect(page.locator(".todos")).to_contain_text("待审核的省直单位人选")
+    screenshot("home-todos")
+    page.get_by_role("link", name="待审核的省直单位人选").click()
+    expect(page.get_by_test_id("result-count")).to_contain_text("共 1 人")
+    screenshot("postings-list")
+    page.get_by_role("link", name="李建国").click()
+    action("approve").get_by_role("button", name="审核同意").click()
+    expect(page.get_by_test_id("state")).to_have_text("省扶贫办审核同意")
+
+    # 省委组织部 files it.
+    as_user("shengzzb")
+    page.goto(detail)
+    action("file").get_by_role("button", name="审核备案").click()
+    expect(page.get_by_test_id("state")).to_have_text("审核备案")
+
+    # 岢岚县委组织部 assigns it to a registered-poor village, then records the arrival.
+    as_user("kelan")
+    page.goto(detail)
+    page.get_by_test_id("assign-link").click()
+    first_row = page.locator("table.assign tbody tr").first
+    expect(first_row).to_contain_text("建档立卡贫困村")
+    screenshot("assign-page")
+    village = first_row.locator("td").nth(1).inner_text()
+    first_row.get_by_role("button", name=re.compile("分配到")).click()
+    expect(page.locator(".message.success")).to_contain_text(f"已分配到{village}")
+    take_office = action("take_office")
+    take_office.get_by_label("到村任职日期").fill("2015-08-10")
+    take_office.get_by_label("党组织关系已转入村").check()
+    take_office.get_by_role("button", name="履岗任职").click()
+    expect(page.get_by_test_id("state")).to_have_text("履岗任职")
+
+    timeline = page.get_by_test_id("timeline").locator("tbody tr")
+    expect(timeline).to_have_count(7)
+    for row, (role, change) in enumerate(
+        [
+            ("派出单位", "— → 个人报名"),
+            ("派出单位", "个人报名 → 资格审查通过"),
+            ("派出单位", "资格审查通过 → 组织推荐"),
+            ("省扶贫办", "组织推荐 → 省扶贫办审核同意"),
+            ("省委组织部", "省扶贫办审核同意 → 审核备案"),
+            ("县委组织部", "审核备案 → 已分配到村"),
+            ("县委组织部", "已分配到村 → 履岗任职"),
+        ]
+    ):
+        expect(timeline.nth(row)).to_contain_text(role)
+        expect(timeline.nth(row)).to_contain_text(change)
+    expect(page.get_by_test_id("posting")).to_contain_text(village)
+    screenshot("posting-detail")
