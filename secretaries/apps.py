@@ -12,4 +12,5 @@ class SecretariesConfig(AppConfig):
         from secretaries.selectors import posting_todos
 
         register_nav(NavItem("选派人选", "secretaries:list", roles=frozenset(set(Role) - {Role.SECRETARY, Role.TOWNSHIP}), order=40))
+        register_nav(NavItem("报名名单导入", "roster:import", permission="secretaries.import_cadre", order=41))
         register_todo(posting_todos)

@@ -136,7 +136,7 @@ def test_menu_follows_role_and_permissions(client, kelan_user, unit_user, secret
 
     client.force_login(unit_user)  # a unit has no coverage plan and imports no village list
     html = client.get("/").content.decode()
-    assert ">派出单位</a>" in html and ">名额分配</a>" in html
+    assert ">派出单位</a>" in html and ">名额分配</a>" in html and ">报名名单导入</a>" in html
     assert ">覆盖计划</a>" not in html and ">村名单导入</a>" not in html
 
     client.force_login(secretary_user)
