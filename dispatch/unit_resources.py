@@ -11,15 +11,14 @@ decides whether they may write it.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import defaultdict
 from typing import IO
 
 import tablib
-import xlsxwriter
 from import_export import resources
 
 from dispatch.models import DispatchingUnit
+from villages.exports import list_xlsx_tempfile
 from villages.columns import Column, display_value, escape_formula
 from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport
 from villages.models import ImportBatch, ImportRow, Region
@@ -282,29 +281,6 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
 
 
 def units_xlsx_tempfile(*, units) -> IO[bytes]:
-    """``units`` (already scoped and filtered) as an .xlsx in an anonymous temporary file,
-    rewound, in the layout the import reads back. Written as villages.exports writes the
-    village list: constant memory, every cell text, never a formula."""
-    file = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        workbook = xlsxwriter.Workbook(
-            file, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        )
-        sheet = workbook.add_worksheet("派出单位")
-        header = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
-        for index, column in enumerate(UNIT_COLUMNS):
-            sheet.set_column(index, index, column.width)
-            sheet.write_string(0, index, column.header, header)
-        sheet.freeze_panes(1, 0)
-        count = 0
-        for unit in units.select_related("region__parent").iterator(chunk_size=2000):
-            count += 1
-            for index, value in enumerate(unit_export_row(unit)):
-                sheet.write_string(count, index, value)
-        sheet.autofilter(0, 0, count, len(UNIT_COLUMNS) - 1)
-        workbook.close()
-    except BaseException:
-        file.close()
-        raise
-    file.seek(0)
-    return file
+    """``units`` (already scoped and filtered) as an .xlsx the import reads back."""
+    rows = (unit_export_row(unit) for unit in units.select_related("region__parent").iterator(chunk_size=2000))
+    return list_xlsx_tempfile(columns=UNIT_COLUMNS, rows=rows, sheet_name="派出单位")

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import datetime
 import re
-import tempfile
 from typing import IO
 
 import tablib
-import xlsxwriter
 from import_export import resources
 
 from dispatch.models import Campaign, Role
 from secretaries.idcard import InvalidIdNumber, parse_id_number
 from secretaries.models import ETHNICITIES, Cadre, Posting
 from secretaries.services import TransitionRefused, posting_apply
+from villages.exports import list_xlsx_tempfile
 from villages.columns import Column, display_value, escape_formula
 from villages.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport
 from villages.models import ImportBatch, ImportRow
@@ -412,28 +411,6 @@ def record_error(errors: list[RowError], row: int, column: str) -> bool:
 
 
 def roster_xlsx_tempfile(*, cadres) -> IO[bytes]:
-    """``cadres`` (already scoped) as an .xlsx in an anonymous temporary file, rewound, in the
-    layout the import reads back: constant memory, every cell text, never a formula."""
-    file = tempfile.TemporaryFile(suffix=".xlsx")
-    try:
-        workbook = xlsxwriter.Workbook(
-            file, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        )
-        sheet = workbook.add_worksheet("报名人员")
-        header = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
-        for index, column in enumerate(ROSTER_COLUMNS):
-            sheet.set_column(index, index, column.width)
-            sheet.write_string(0, index, column.header, header)
-        sheet.freeze_panes(1, 0)
-        count = 0
-        for cadre in cadres.order_by("unit_id", "name", "id").iterator(chunk_size=2000):
-            count += 1
-            for index, value in enumerate(roster_export_row(cadre)):
-                sheet.write_string(count, index, value)
-        sheet.autofilter(0, 0, count, len(ROSTER_COLUMNS) - 1)
-        workbook.close()
-    except BaseException:
-        file.close()
-        raise
-    file.seek(0)
-    return file
+    """``cadres`` (already scoped) as an .xlsx the import reads back."""
+    rows = (roster_export_row(cadre) for cadre in cadres.order_by("unit_id", "name", "id").iterator(chunk_size=2000))
+    return list_xlsx_tempfile(columns=ROSTER_COLUMNS, rows=rows, sheet_name="报名人员")

@@ -1,57 +1,50 @@
-"""The village list as an .xlsx file, in the layout the import reads back (villages.columns)."""
+"""Lists as .xlsx files in the layout their imports read back (villages.columns.Column)."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable, Sequence
 from typing import IO
 
 import xlsxwriter
 from django.db.models import QuerySet
 
-from villages.columns import VILLAGE_COLUMNS, village_export_row
+from villages.columns import VILLAGE_COLUMNS, Column, village_export_row
 
 CHUNK_SIZE = 2000
 
 
-def villages_write_xlsx(*, villages: QuerySet, file: IO[bytes]) -> int:
-    """Write ``villages`` (already scoped and filtered) to ``file``; returns the row count.
-
-    XlsxWriter's constant-memory mode flushes each row to disk as it is written and the
-    queryset is read in chunks, so the whole province (21,895 rows) never sits in memory.
-    """
-    workbook = xlsxwriter.Workbook(
-        file,
-        {
-            "constant_memory": True,
-            # Cell text is data, never a formula, a link or a number (codes keep their digits).
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    sheet = workbook.add_worksheet("村名单")
-    header = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
-    for index, column in enumerate(VILLAGE_COLUMNS):
-        sheet.set_column(index, index, column.width)
-        sheet.write_string(0, index, column.header, header)
-    sheet.freeze_panes(1, 0)
-    count = 0
-    for village in villages.select_related("county__parent", "township").iterator(chunk_size=CHUNK_SIZE):
-        count += 1
-        for index, value in enumerate(village_export_row(village)):
-            sheet.write_string(count, index, value or "")
-    sheet.autofilter(0, 0, count, len(VILLAGE_COLUMNS) - 1)
-    workbook.close()
-    return count
-
-
-def villages_xlsx_tempfile(*, villages: QuerySet) -> IO[bytes]:
-    """The workbook in an anonymous temporary file, rewound; closing it deletes it."""
+def list_xlsx_tempfile(*, columns: Sequence[Column], rows: Iterable[Sequence], sheet_name: str) -> IO[bytes]:
+    """One sheet with a frozen, filterable header and one row per item, in an anonymous temporary
+    file, rewound (closing it deletes it). XlsxWriter's constant-memory mode flushes each row as it
+    is written, so a province-wide list never sits in memory; every cell is text, never a
+    formula, a link or a number (codes keep their digits; the rows escape formula-like text)."""
     file = tempfile.TemporaryFile(suffix=".xlsx")
     try:
-        villages_write_xlsx(villages=villages, file=file)
+        workbook = xlsxwriter.Workbook(
+            file, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
+        sheet = workbook.add_worksheet(sheet_name)
+        header = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
+        for index, column in enumerate(columns):
+            sheet.set_column(index, index, column.width)
+            sheet.write_string(0, index, column.header, header)
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for row in rows:
+            count += 1
+            for index, value in enumerate(row):
+                sheet.write_string(count, index, value or "")
+        sheet.autofilter(0, 0, count, len(columns) - 1)
+        workbook.close()
     except BaseException:
         file.close()
         raise
     file.seek(0)
     return file
+
+
+def villages_xlsx_tempfile(*, villages: QuerySet) -> IO[bytes]:
+    """``villages`` (already scoped and filtered) as the village list."""
+    rows = (village_export_row(v) for v in villages.select_related("county__parent", "township").iterator(chunk_size=CHUNK_SIZE))
+    return list_xlsx_tempfile(columns=VILLAGE_COLUMNS, rows=rows, sheet_name="村名单")
