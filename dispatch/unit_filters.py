@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from dispatch.models import DispatchingUnit
-from villages.filters import YES_NO, RegionChoiceFilter
+from villages.filters import YES_NO, KeyedOrderingFilter, ListFilterSet, RegionChoiceFilter
 from villages.models import Region
 from villages.scope import Scope
 
@@ -36,19 +36,8 @@ ORDER_BY = {
 }
 
 
-class UnitOrderingFilter(django_filters.OrderingFilter):
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        fields = []
-        for param in value:
-            descending = param.startswith("-")
-            first, *rest = ORDER_BY[param.lstrip("-")]
-            fields += [f"-{first}" if descending else first, *rest]
-        return qs.order_by(*fields)
-
-
-class DispatchingUnitFilterSet(django_filters.FilterSet):
+class DispatchingUnitFilterSet(ListFilterSet):
+    select_related = ("region__parent",)
     level = django_filters.ChoiceFilter(label="单位层级", choices=DispatchingUnit.Level.choices, empty_label="全部")
     kind = django_filters.ChoiceFilter(label="单位性质", choices=DispatchingUnit.Kind.choices, empty_label="全部")
     agriculture = django_filters.BooleanFilter(field_name="is_agriculture_related", label="涉农单位", widget=YES_NO)
@@ -61,7 +50,7 @@ class DispatchingUnitFilterSet(django_filters.FilterSet):
         max_length=50,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "单位名称中的字"}),
     )
-    o = UnitOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None)
+    o = KeyedOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None, order_by=ORDER_BY)
 
     class Meta:
         model = DispatchingUnit
@@ -92,16 +81,5 @@ class DispatchingUnitFilterSet(django_filters.FilterSet):
         # A city's units and its counties' units.
         return queryset.filter(Q(region=value) | Q(region__parent=value))
 
-    @property
-    def qs(self):
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs.select_related("region__parent")
 
-    def error_lines(self) -> list[str]:
-        lines = []
-        for name, errors in self.form.errors.items():
-            label = self.form.fields[name].label if name in self.form.fields else ""
-            lines.extend(f"{label}：{error}" if label else str(error) for error in errors)
-        return lines
 

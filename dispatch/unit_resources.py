@@ -20,7 +20,7 @@ from import_export import resources
 from dispatch.models import DispatchingUnit
 from villages.exports import list_xlsx_tempfile
 from villages.columns import Column, display_value, escape_formula
-from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport
+from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
 from villages.models import ImportBatch, ImportRow, Region
 from villages.resources import FALSE_VALUES, TRUE_VALUES, in_scope, region_short_name
 from villages.scope import Scope
@@ -249,12 +249,8 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
             if unit is None:
                 conflicts.append(RowError(staged.row, label["name"], f"“{name}”已不存在，请重新上传预览。"))
                 continue
-            # Every field the row sets must still be as the preview saw it: the old value where
-            # the row changes it, the row's own value where it did not.
-            seen = {f: staged.diff[f][0] if f in staged.diff else unit_display(f, v) for f, v in values.items()}
-            changed = [f for f, shown in seen.items() if unit_display(f, getattr(unit, f)) != shown]
-            if changed:
-                field = changed[0]
+            field = changed_since_preview(values, staged.diff, lambda f: getattr(unit, f), unit_display)
+            if field is not None:
                 conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{unit_display(field, getattr(unit, field))}”），请重新上传预览。"))
                 continue
             for f, v in values.items():

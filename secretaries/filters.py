@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from dispatch.models import Campaign, DispatchingUnit
 from secretaries.models import Posting
-from villages.filters import RegionChoiceFilter
+from villages.filters import KeyedOrderingFilter, ListFilterSet, RegionChoiceFilter
 from villages.models import Region
 
 PAGE_SIZE = 50
@@ -41,19 +41,8 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class PostingOrderingFilter(django_filters.OrderingFilter):
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        fields = []
-        for param in value:
-            descending = param.startswith("-")
-            first, *rest = ORDER_BY[param.lstrip("-")]
-            fields += [f"-{first}" if descending else first, *rest]
-        return qs.order_by(*fields)
-
-
-class PostingFilterSet(django_filters.FilterSet):
+class PostingFilterSet(ListFilterSet):
+    select_related = ("cadre", "unit", "county", "village", "campaign")
     campaign = django_filters.ModelChoiceFilter(label="选派批次", queryset=Campaign.objects.order_by("-year"), empty_label="全部批次")
     state = django_filters.ChoiceFilter(label="状态", choices=Posting.State.choices, empty_label="全部")
     unit_level = django_filters.ChoiceFilter(field_name="unit__level", label="单位层级", choices=DispatchingUnit.Level.choices, empty_label="全部")
@@ -66,7 +55,7 @@ class PostingFilterSet(django_filters.FilterSet):
         label="姓名或身份证号", method="filter_search", max_length=30,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名，或身份证号"}),
     )
-    o = PostingOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None)
+    o = KeyedOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None, order_by=ORDER_BY)
 
     class Meta:
         model = Posting
@@ -94,15 +83,4 @@ class PostingFilterSet(django_filters.FilterSet):
             return queryset.filter(cadre__id_number__startswith=value.upper())
         return queryset.filter(cadre__name__contains=value)
 
-    @property
-    def qs(self):
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs.select_related("cadre", "unit", "county", "village", "campaign")
 
-    def error_lines(self) -> list[str]:
-        lines = []
-        for name, errors in self.form.errors.items():
-            label = self.form.fields[name].label if name in self.form.fields else ""
-            lines.extend(f"{label}：{error}" if label else str(error) for error in errors)
-        return lines

@@ -24,7 +24,7 @@ from secretaries.models import ETHNICITIES, Cadre, Posting
 from secretaries.services import TransitionRefused, posting_apply
 from villages.exports import list_xlsx_tempfile
 from villages.columns import Column, display_value, escape_formula
-from villages.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport
+from villages.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
 from villages.models import ImportBatch, ImportRow
 from villages.resources import FALSE_VALUES, TRUE_VALUES
 from villages.spreadsheets import Table
@@ -377,11 +377,8 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                 if cadre is None or cadre.unit_id != user.unit_id:
                     conflicts.append(RowError(staged.row, label["id_number"], "预览后该人员已不属于本单位，请重新上传预览。"))
                     continue
-                # Every field the row sets must still be as the preview saw it.
-                seen = {f: staged.diff[f][0] if f in staged.diff else field_display(f, v) for f, v in values.items()}
-                changed = [f for f, shown in seen.items() if field_display(f, getattr(cadre, f)) != shown]
-                if changed:
-                    field = changed[0]
+                field = changed_since_preview(values, staged.diff, lambda f: getattr(cadre, f), field_display)
+                if field is not None:
                     conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{field_display(field, getattr(cadre, field))}”），请重新上传预览。"))
                     continue
                 for f, v in values.items():

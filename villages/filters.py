@@ -67,19 +67,49 @@ class RegionChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class VillageOrderingFilter(django_filters.OrderingFilter):
+class KeyedOrderingFilter(django_filters.OrderingFilter):
+    """``?o=key`` orders by the fields ``order_by[key]`` lists (``-key``: the first one reversed,
+    the rest kept as tie-breakers, so that pages are stable)."""
+
+    def __init__(self, *args, order_by: dict[str, list[str]], **kwargs):
+        self.order_by_fields = order_by
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         if not value:
             return qs
         fields = []
         for param in value:
             descending = param.startswith("-")
-            first, *rest = ORDER_BY[param.lstrip("-")]
+            first, *rest = self.order_by_fields[param.lstrip("-")]
             fields += [f"-{first}" if descending else first, *rest]
         return qs.order_by(*fields)
 
 
-class VillageFilterSet(django_filters.FilterSet):
+class ListFilterSet(django_filters.FilterSet):
+    """The filters of a list page. Invalid filters show nothing rather than a list that
+    silently ignores them: an export of "岢岚县's poor villages" must never become all villages
+    because one value was wrong."""
+
+    select_related: tuple[str, ...] = ()  # what the page's rows show
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs.select_related(*self.select_related)
+
+    def error_lines(self) -> list[str]:
+        """The form's errors as "label：message" lines, for the page."""
+        lines = []
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else ""
+            lines.extend(f"{label}：{error}" if label else str(error) for error in errors)
+        return lines
+
+
+class VillageFilterSet(ListFilterSet):
+    select_related = ("county__parent", "township")
     city = RegionChoiceFilter(field_name="county__parent", label="市")
     county = RegionChoiceFilter(field_name="county", label="县（市、区）")
     township = RegionChoiceFilter(field_name="township", label="乡（镇）")
@@ -97,7 +127,7 @@ class VillageFilterSet(django_filters.FilterSet):
         max_length=50,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "村名，或代码开头的数字"}),
     )
-    o = VillageOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None)
+    o = KeyedOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None, order_by=ORDER_BY)
 
     class Meta:
         model = Village
@@ -144,22 +174,6 @@ class VillageFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset: VillageQuerySet, name: str, value: str) -> VillageQuerySet:
         return queryset.search(value)
-
-    @property
-    def qs(self) -> VillageQuerySet:
-        # Invalid filters show nothing rather than a list that silently ignores them: an export
-        # of "岢岚县's poor villages" must never become all villages because one value was wrong.
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs.select_related("county__parent", "township")
-
-    def error_lines(self) -> list[str]:
-        """The form's errors as "label：message" lines, for the page."""
-        lines = []
-        for name, errors in self.form.errors.items():
-            label = self.form.fields[name].label if name in self.form.fields else ""
-            lines.extend(f"{label}：{error}" if label else str(error) for error in errors)
-        return lines
 
 
 def sort_links(request, keys: tuple[str, ...], default: str) -> dict[str, dict]:

@@ -17,7 +17,7 @@ Previews not confirmed within an hour are deleted with their file (``clear_stale
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from collections import defaultdict
@@ -78,6 +78,18 @@ class ChunkCheck:
     planned: list[Planned] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+
+
+def changed_since_preview(values: Mapping, diff: Mapping, current: Callable[[str], object], show: Callable[[str, object], object] | None = None) -> str | None:
+    """The first field a staged row sets (``values``) that is no longer as the preview saw it —
+    the old value of ``diff`` where the row changes the field, the row's own value where it did
+    not — or None. ``show`` compares displayed values, for diffs that hold them displayed."""
+    show = show or (lambda field, value: value)
+    for field, value in values.items():
+        seen = diff[field][0] if field in diff else show(field, value)
+        if show(field, current(field)) != seen:
+            return field
+    return None
 
 
 def chunked(iterable: Iterable, size: int) -> Iterator[list]:

@@ -12,7 +12,7 @@ from import_export import resources
 
 from villages.bulk import insert_rows, update_rows
 from villages.columns import VILLAGE_COLUMNS, display_value, village_export_row
-from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport
+from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
 from villages.models import ImportBatch, ImportRow, Region, Village, VillageCategoryChange
 from villages.scope import Scope
 from villages.services import category_changes
@@ -255,12 +255,8 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
             if village is None:
                 conflicts.append(RowError(staged.row, label["code"], f"{staged.key} 已不存在，请重新上传预览。"))
                 continue
-            # Every field the row sets must still be as the preview saw it: the old value where
-            # the row changes it, the row's own value where it did not.
-            seen = {f: staged.diff[f][0] if f in staged.diff else v for f, v in staged.values.items()}
-            changed = [f for f, v in seen.items() if village[f] != v]
-            if changed:
-                field = changed[0]
+            field = changed_since_preview(staged.values, staged.diff, village.__getitem__)
+            if field is not None:
                 now_value = display_value(village[field])
                 conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{now_value}”），请重新上传预览。"))
                 continue
