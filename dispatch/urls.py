@@ -20,5 +20,8 @@ urlpatterns = [
     path("quotas/", include("dispatch.quota_urls")),
     path("postings/", include("secretaries.urls")),
     path("roster/", include("secretaries.roster_urls")),
+    path("annexes/", include("reports.annex_urls")),
+    path("submissions/", include("reports.submission_urls")),
+    path("dashboard/", include("reports.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]
