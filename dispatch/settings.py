@@ -167,6 +167,8 @@ MEDIA_URL = "media/"
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "400")) * 1024 * 1024
 IMPORT_PREVIEW_LIFETIME_SECONDS = 60 * 60
+# The scan of a city's signed and stamped ledger (PDF, JPEG or PNG) that goes with its submission.
+SUBMISSION_SCAN_MAX_BYTES = int(os.environ.get("SUBMISSION_SCAN_MAX_MB", "10")) * 1024 * 1024
 # Uploads up to the limit stay in memory: no stray copy in a temp folder.
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
