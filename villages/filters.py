@@ -26,6 +26,16 @@ CATEGORY_CONDITIONS = {
     "none": ("非两类村", Q(is_weak_organization=False, is_registered_poor=False)),
 }
 
+# The secretary filter's choices: whether a village has a first secretary now, through the
+# reverse relation of secretaries' postings (``postings``), named by its path so that this app
+# does not import the secretaries app. A village has at most one assigned or in-office posting
+# at a time (a constraint on Posting), so these joins never repeat a village.
+COVERAGE_CONDITIONS = {
+    "in_office": ("在任", Q(postings__state="in_office")),
+    "assigned": ("已分配未到任", Q(postings__state="assigned")),
+    "uncovered": ("未覆盖", ~Q(postings__state__in=["assigned", "in_office"])),
+}
+
 YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 
 ORDERING_CHOICES = [
@@ -119,6 +129,12 @@ class VillageFilterSet(ListFilterSet):
         empty_label="全部",
         method="filter_category",
     )
+    coverage = django_filters.ChoiceFilter(
+        label="第一书记",
+        choices=[(key, label) for key, (label, _) in COVERAGE_CONDITIONS.items()],
+        empty_label="全部",
+        method="filter_coverage",
+    )
     key_difficult = django_filters.BooleanFilter(field_name="is_key_difficult", label="重点难点村", widget=YES_NO)
     poor_county = django_filters.BooleanFilter(label="贫困县的村", widget=YES_NO, method="filter_poor_county")
     q = django_filters.CharFilter(
@@ -167,6 +183,9 @@ class VillageFilterSet(ListFilterSet):
 
     def filter_category(self, queryset: VillageQuerySet, name: str, value: str) -> VillageQuerySet:
         return queryset.filter(CATEGORY_CONDITIONS[value][1])
+
+    def filter_coverage(self, queryset: VillageQuerySet, name: str, value: str) -> VillageQuerySet:
+        return queryset.filter(COVERAGE_CONDITIONS[value][1])
 
     def filter_poor_county(self, queryset: VillageQuerySet, name: str, value: bool) -> VillageQuerySet:
         poor = Q(county__in=Region.objects.filter(POOR_COUNTY))
