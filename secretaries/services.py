@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
@@ -91,49 +92,280 @@ def allowed_actions(*, posting: Posting, user: User) -> list[str]:
     return actions
 
 
+class Facts:
+    """What the rules know beyond the posting itself: which villages are taken, the quotas of
+    附表2 and how much of each is used. One transition reads them for its own posting; a batch
+    (``postings_perform``) reads them once and keeps them current as it goes, so two postings of
+    one batch cannot take the same village or overrun a quota either."""
+
+    def __init__(self, *, campaign_id: int | None = None):
+        self.campaign_id = campaign_id  # set: a batch, everything read at once
+        self._taken: set[int] | None = None
+        self._quotas: dict[tuple[int, int], int] | None = None
+        self._used: dict[tuple[int, int], int] | None = None
+        if campaign_id is not None:
+            self._taken = set(Posting.objects.filter(state__in=Posting.COVERING_STATES, village__isnull=False).values_list("village_id", flat=True))
+            self._quotas = {(u, c): n for u, c, n in QuotaAllocation.objects.filter(campaign_id=campaign_id).values_list("unit_id", "county_id", "count")}
+            self._used = {
+                (row["unit_id"], row["county_id"]): row["n"]
+                for row in Posting.objects.filter(campaign_id=campaign_id, state__in=Posting.COVERING_STATES)
+                .values("unit_id", "county_id").annotate(n=Count("pk"))
+            }
+
+    def village_taken(self, village_id: int) -> bool:
+        if self._taken is not None:
+            return village_id in self._taken
+        return Posting.objects.filter(village_id=village_id, state__in=Posting.COVERING_STATES).exists()
+
+    def quota(self, campaign_id: int, unit_id: int, county_id: int) -> int | None:
+        if self._quotas is not None and campaign_id == self.campaign_id:
+            return self._quotas.get((unit_id, county_id))
+        return QuotaAllocation.objects.filter(campaign_id=campaign_id, unit_id=unit_id, county_id=county_id).values_list("count", flat=True).first()
+
+    def used(self, campaign_id: int, unit_id: int, county_id: int) -> int:
+        if self._used is not None and campaign_id == self.campaign_id:
+            return self._used.get((unit_id, county_id), 0)
+        return Posting.objects.filter(campaign_id=campaign_id, unit_id=unit_id, county_id=county_id, state__in=Posting.COVERING_STATES).count()
+
+    def record(self, posting: Posting, before: str) -> None:
+        """Keep a batch's facts current after ``posting`` changed from ``before``."""
+        if self._taken is None:
+            return
+        covering = posting.state in Posting.COVERING_STATES
+        if covering and before not in Posting.COVERING_STATES:
+            self._taken.add(posting.village_id)
+            key = (posting.unit_id, posting.county_id)
+            self._used[key] = self._used.get(key, 0) + 1
+        elif not covering and before in Posting.COVERING_STATES:
+            self._taken.discard(posting.village_id)
+            key = (posting.unit_id, posting.county_id)
+            self._used[key] = self._used.get(key, 0) - 1
+
+
+# Each rule takes the locked posting, the facts and the action's arguments, raises
+# TransitionRefused when the notice forbids the action, and returns (field changes, event note).
+Rule = Callable[..., tuple[dict, str]]
+
+
+def _rule_qualify(p: Posting, facts: Facts, *, note: str = "") -> tuple[dict, str]:
+    # Judged on the day the cadre applied: a 2015 application keeps its 2015 verdict.
+    failures = eligibility_failures(p.cadre, on=timezone.localdate(p.applied_at))
+    if failures:
+        raise TransitionRefused(*failures)
+    return {}, note
+
+
+def _rule_with_reason(missing: str) -> Rule:
+    def rule(p: Posting, facts: Facts, *, reason: str) -> tuple[dict, str]:
+        if not reason.strip():
+            raise TransitionRefused(missing)
+        return {}, reason.strip()
+
+    return rule
+
+
+def _rule_plain(p: Posting, facts: Facts, *, note: str = "") -> tuple[dict, str]:
+    return {}, note
+
+
+def _rule_recommend(p: Posting, facts: Facts, *, meeting_date: datetime.date, decision: str, county) -> tuple[dict, str]:
+    if meeting_date > timezone.localdate():
+        raise TransitionRefused("党委（党组）研究日期不能晚于今天。")
+    if p.unit.level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
+        if facts.quota(p.campaign_id, p.unit_id, county.pk) is None:
+            raise TransitionRefused(f"{p.unit.name}在{county.name}没有名额，只能派往其名额所在县。")
+    elif not county.code.startswith(p.unit.region.scope_prefix):
+        raise TransitionRefused(f"{p.unit.name}只能向{p.unit.region.name}的县派出第一书记。")
+    note = f"{meeting_date:%Y年%m月%d日}党委（党组）研究：{decision}；拟派往{county.name}"
+    return {"recommended_on": meeting_date, "recommendation": decision, "county": county}, note
+
+
+def _rule_assign(p: Posting, facts: Facts, *, village: Village, reason: str = "") -> tuple[dict, str]:
+    if village.county_id != p.county_id:
+        raise TransitionRefused(f"{village.name}不属于{p.county.name}，只能分配到本县的村。")
+    if not village.is_target:
+        raise TransitionRefused(f"{village.name}不是两类村（党组织软弱涣散村或建档立卡贫困村）。")
+    if facts.village_taken(village.pk):
+        raise TransitionRefused(f"{village.name}已有分配或在任的第一书记。")
+    level = p.unit.level
+    if level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
+        quota = facts.quota(p.campaign_id, p.unit_id, village.county_id)
+        if quota is None:
+            raise TransitionRefused(f"{p.unit.name}在{p.county.name}没有名额，省直单位只能派往其名额所在县。")
+        if facts.used(p.campaign_id, p.unit_id, village.county_id) >= quota:
+            raise TransitionRefused(f"{p.unit.name}在{p.county.name}的 {quota} 个名额已用完。")
+    if level != DispatchingUnit.Level.COUNTY and not village.is_registered_poor and not reason.strip():
+        raise TransitionRefused("省、市两级选派的第一书记主要到建档立卡贫困村任职；派往非贫困村须填写理由。")
+    return {"village": village, "assignment_reason": reason.strip()}, reason.strip()
+
+
+def _term_end(start: datetime.date, years: int) -> datetime.date:
+    return start.replace(year=start.year + years, day=28 if (start.month, start.day) == (2, 29) else start.day)
+
+
+def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, party_relation_transferred: bool) -> tuple[dict, str]:
+    note = f"{start_date:%Y年%m月%d日}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
+    changes = {"start_date": start_date, "end_date": _term_end(start_date, p.campaign.term_years), "party_relation_transferred": party_relation_transferred}
+    return changes, note
+
+
+def _rule_end_term(p: Posting, facts: Facts, *, end_date: datetime.date, note: str = "") -> tuple[dict, str]:
+    if p.start_date and end_date < p.start_date:
+        raise TransitionRefused("免职日期不能早于任职日期。")
+    return {"end_date": end_date}, note or f"{end_date:%Y年%m月%d日}期满免职"
+
+
+def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_consent: bool, note: str = "") -> tuple[dict, str]:
+    """留任: approved by the organization department with the dispatching unit's consent."""
+    if not unit_consent:
+        raise TransitionRefused("继续留任须经派出单位同意。")
+    if p.end_date and new_end_date <= p.end_date:
+        raise TransitionRefused(f"新的任期届满日期应晚于原日期 {p.end_date:%Y年%m月%d日}。")
+    return {"end_date": new_end_date}, note or f"留任至 {new_end_date:%Y年%m月%d日}（派出单位同意）"
+
+
+RULES: dict[str, Rule] = {
+    "qualify": _rule_qualify,
+    "reject": _rule_with_reason("请填写不通过的理由。"),
+    "recommend": _rule_recommend,
+    "approve": _rule_plain,
+    "return": _rule_with_reason("请填写退回的理由。"),
+    "file": _rule_plain,
+    "assign": _rule_assign,
+    "take_office": _rule_take_office,
+    "end_term": _rule_end_term,
+    "extend": _rule_extend,
+    "recall": _rule_with_reason("请填写调整的理由。"),
+    "withdraw": _rule_with_reason("请填写撤回的理由。"),
+}
+# The fields each action may change, besides state and updated_at.
+CHANGED_FIELDS = {
+    "recommend": ["recommended_on", "recommendation", "county"],
+    "assign": ["village", "assignment_reason"],
+    "take_office": ["start_date", "end_date", "party_relation_transferred"],
+    "end_term": ["end_date"],
+    "extend": ["end_date"],
+}
+LOCK_CHUNK = 1000
+
+
+@dataclass
+class BatchResult:
+    done: list[Posting]
+    refused: dict[int, TransitionRefused]  # posting (or, for postings_apply, cadre) id → why
+    missing: list[int] = field(default_factory=list)  # not found, or out of the user's scope
+
+
 @transaction.atomic
-def _transition(posting_id: int, *, by: User, action: str, note: str = "", check: Callable[[Posting], None] | None = None, **changes) -> Posting:
+def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User, at: datetime.datetime | None = None) -> BatchResult:
+    """Perform ``action`` on many postings as ``by``: each item is (posting id, the arguments its
+    service takes). Every posting is checked by the same rules as one posting_* call and gets
+    its own event; the refused are left unchanged and reported with their reasons. Rows are
+    locked for the whole transaction. ``at`` dates the events (loading a past campaign's
+    records); by default now.
+
+    Used by the bulk actions of the list page and by the demo data, which drives thousands of
+    postings through the pipeline: one lock query per thousand postings, one UPDATE and one
+    INSERT per two thousand instead of a transaction each."""
     t = TRANSITIONS[action]
-    # Locked for the whole transaction: a concurrent action on the same posting waits here,
-    # then sees the state this one leaves (docs/architecture.md).
-    posting = Posting.objects.visible_to(by).select_for_update(of=("self",)).select_related("unit__region", "cadre", "county", "campaign").filter(pk=posting_id).first()
-    if posting is None:
+    rule = RULES[action]
+    items = list(items)
+    locked: dict[int, Posting] = {}
+    ids = [pk for pk, _ in items]
+    for start in range(0, len(ids), LOCK_CHUNK):
+        # Locked for the whole transaction: a concurrent action on the same posting waits here,
+        # then sees the state this one leaves (docs/architecture.md).
+        locked.update(
+            Posting.objects.visible_to(by).select_for_update(of=("self",))
+            .select_related("unit__region", "cadre", "county", "campaign").in_bulk(ids[start : start + LOCK_CHUNK])
+        )
+    # One posting asks the database what it needs; a batch reads it all at once.
+    facts = Facts(campaign_id=next(iter(locked.values())).campaign_id) if len(locked) > 1 else Facts()
+    now = at or timezone.now()
+    done, refused, missing, events = [], {}, [], []
+    for pk, kwargs in items:
+        posting = locked.get(pk)
+        if posting is None:
+            missing.append(pk)
+            continue
+        sources = _filed_source(posting) if action == "file" else t.sources
+        try:
+            if posting.state not in sources:
+                raise TransitionRefused(f"该记录当前为“{posting.get_state_display()}”，不能{t.label}（可能已被他人处理，请刷新页面）。")
+            if not t.may(by, posting):
+                raise TransitionRefused(f"{by.get_role_display() or '您的角色'}不能对{posting.unit.name}的人选进行“{t.label}”。")
+            changes, note = rule(posting, facts, **kwargs)
+        except TransitionRefused as e:
+            refused[pk] = e
+            continue
+        before = posting.state
+        for name, value in changes.items():
+            setattr(posting, name, value)
+        if t.target is not None:
+            posting.state = t.target
+        posting.updated_at = now
+        facts.record(posting, before)
+        done.append(posting)
+        events.append(PostingEvent(posting=posting, action=action, actor=by, actor_role=by.role, at=now, from_state=before, to_state=posting.state, note=note))
+    if done:
+        fields = ["state", "updated_at", *CHANGED_FIELDS.get(action, [])]
+        try:
+            with transaction.atomic():
+                Posting.objects.bulk_update(done, fields, batch_size=500)
+        except IntegrityError:
+            raise TransitionRefused("该村已有分配或在任的第一书记。") from None
+        PostingEvent.objects.bulk_create(events, batch_size=2000)
+    return BatchResult(done, refused, missing)
+
+
+def _transition(posting_id: int, *, by: User, action: str, **kwargs) -> Posting:
+    """One posting through ``postings_perform``: its refusal raised, its posting returned."""
+    result = postings_perform(action=action, items=[(posting_id, kwargs)], by=by)
+    if result.missing:
         raise Posting.DoesNotExist("没有这条选派记录，或不在您的管辖范围内。")
-    sources = _filed_source(posting) if action == "file" else t.sources
-    if posting.state not in sources:
-        raise TransitionRefused(f"该记录当前为“{posting.get_state_display()}”，不能{t.label}（可能已被他人处理，请刷新页面）。")
-    if not t.may(by, posting):
-        raise TransitionRefused(f"{by.get_role_display() or '您的角色'}不能对{posting.unit.name}的人选进行“{t.label}”。")
-    if check is not None:
-        check(posting)
-    before = posting.state
-    for field, value in changes.items():
-        setattr(posting, field, value)
-    if t.target is not None:
-        posting.state = t.target
-    try:
-        with transaction.atomic():
-            posting.save(update_fields=["state", "updated_at", *changes])
-    except IntegrityError:
-        raise TransitionRefused("该村已有分配或在任的第一书记。") from None
-    PostingEvent.objects.create(posting=posting, action=action, actor=by, actor_role=by.role, from_state=before, to_state=posting.state, note=note)
-    return posting
+    if result.refused:
+        raise result.refused[posting_id]
+    return result.done[0]
 
 
 # --- 个人报名 ---------------------------------------------------------------------------------
 @transaction.atomic
+def postings_apply(*, cadres: Iterable[Cadre], campaign: Campaign, by: User, note: str = "", at: datetime.datetime | None = None) -> BatchResult:
+    """Cadres apply in a campaign through their unit's HR (the unit's own user): one posting and
+    one event each. A cadre of another unit, or one who already applied in the campaign, is
+    refused (keyed by cadre id) and nothing is written for it."""
+    cadres = list(cadres)
+    if by.role != Role.UNIT:
+        return BatchResult([], {c.pk: TransitionRefused("只有本单位组织人事部门可以登记报名。") for c in cadres})
+    if not campaign.is_open:
+        return BatchResult([], {c.pk: TransitionRefused(f"“{campaign.name}”已结束，不能报名。") for c in cadres})
+    first = {
+        p.cadre_id: p
+        for p in Posting.objects.filter(cadre__in=[c.pk for c in cadres], campaign=campaign).exclude(state__in=[State.REJECTED, State.WITHDRAWN]).select_related("unit")
+    }
+    now = at or timezone.now()
+    refused, postings = {}, []
+    for cadre in cadres:
+        if cadre.unit_id != by.unit_id:
+            refused[cadre.pk] = TransitionRefused("只有本单位组织人事部门可以登记报名。")
+        elif cadre.pk in first:
+            refused[cadre.pk] = TransitionRefused(f"{cadre.name}（{cadre.id_number}）已由{first[cadre.pk].unit.name}在本批次报名，不能重复报名。")
+        else:
+            first[cadre.pk] = Posting(cadre=cadre, campaign=campaign, unit_id=cadre.unit_id, applied_at=now, updated_at=now)
+            postings.append(first[cadre.pk])
+    Posting.objects.bulk_create(postings, batch_size=2000)
+    PostingEvent.objects.bulk_create(
+        [PostingEvent(posting=p, action="apply", actor=by, actor_role=by.role, at=now, from_state="", to_state=State.APPLIED, note=note) for p in postings], batch_size=2000
+    )
+    return BatchResult(postings, refused)
+
+
 def posting_apply(*, cadre: Cadre, campaign: Campaign, by: User, note: str = "") -> Posting:
     """A cadre applies in a campaign through the unit's HR (the unit's own user)."""
-    if by.role != Role.UNIT or by.unit_id != cadre.unit_id:
-        raise TransitionRefused("只有本单位组织人事部门可以登记报名。")
-    if not campaign.is_open:
-        raise TransitionRefused(f"“{campaign.name}”已结束，不能报名。")
-    first = Posting.objects.filter(cadre=cadre, campaign=campaign).exclude(state__in=[State.REJECTED, State.WITHDRAWN]).select_related("unit").first()
-    if first is not None:
-        raise TransitionRefused(f"{cadre.name}（{cadre.id_number}）已由{first.unit.name}在本批次报名，不能重复报名。")
-    posting = Posting.objects.create(cadre=cadre, campaign=campaign, unit=cadre.unit)
-    PostingEvent.objects.create(posting=posting, action="apply", actor=by, actor_role=by.role, from_state="", to_state=State.APPLIED, note=note)
-    return posting
+    result = postings_apply(cadres=[cadre], campaign=campaign, by=by, note=note)
+    if result.refused:
+        raise result.refused[cadre.pk]
+    return result.done[0]
 
 
 # --- 资格审查 ---------------------------------------------------------------------------------
@@ -155,19 +387,11 @@ def eligibility_failures(cadre: Cadre, *, on: datetime.date | None = None) -> li
 
 
 def posting_qualify(*, posting: Posting, by: User, note: str = "") -> Posting:
-    def check(p: Posting) -> None:
-        # Judged on the day the cadre applied: a 2015 application keeps its 2015 verdict.
-        failures = eligibility_failures(p.cadre, on=timezone.localdate(p.applied_at))
-        if failures:
-            raise TransitionRefused(*failures)
-
-    return _transition(posting.pk, by=by, action="qualify", note=note, check=check)
+    return _transition(posting.pk, by=by, action="qualify", note=note)
 
 
 def posting_reject(*, posting: Posting, by: User, reason: str) -> Posting:
-    if not reason.strip():
-        raise TransitionRefused("请填写不通过的理由。")
-    return _transition(posting.pk, by=by, action="reject", note=reason)
+    return _transition(posting.pk, by=by, action="reject", reason=reason)
 
 
 # --- 组织推荐 ---------------------------------------------------------------------------------
@@ -175,21 +399,7 @@ def posting_recommend(*, posting: Posting, by: User, meeting_date: datetime.date
     """The unit's party committee decides on the candidate and, having talked to the receiving
     county (notice §三.4), names it: a provincial unit one of its quota counties, a city unit a
     county of its city, a county unit its own county. The county then sees the candidate."""
-    if meeting_date > timezone.localdate():
-        raise TransitionRefused("党委（党组）研究日期不能晚于今天。")
-
-    def check(p: Posting) -> None:
-        level = p.unit.level
-        if level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
-            if not QuotaAllocation.objects.filter(campaign=p.campaign, unit=p.unit, county=county).exists():
-                raise TransitionRefused(f"{p.unit.name}在{county.name}没有名额，只能派往其名额所在县。")
-        elif not county.code.startswith(p.unit.region.scope_prefix):
-            raise TransitionRefused(f"{p.unit.name}只能向{p.unit.region.name}的县派出第一书记。")
-
-    note = f"{meeting_date:%Y年%m月%d日}党委（党组）研究：{decision}；拟派往{county.name}"
-    return _transition(
-        posting.pk, by=by, action="recommend", note=note, check=check, recommended_on=meeting_date, recommendation=decision, county=county
-    )
+    return _transition(posting.pk, by=by, action="recommend", meeting_date=meeting_date, decision=decision, county=county)
 
 
 def posting_approve(*, posting: Posting, by: User, note: str = "") -> Posting:
@@ -197,9 +407,7 @@ def posting_approve(*, posting: Posting, by: User, note: str = "") -> Posting:
 
 
 def posting_return(*, posting: Posting, by: User, reason: str) -> Posting:
-    if not reason.strip():
-        raise TransitionRefused("请填写退回的理由。")
-    return _transition(posting.pk, by=by, action="return", note=reason)
+    return _transition(posting.pk, by=by, action="return", reason=reason)
 
 
 def posting_file(*, posting: Posting, by: User, note: str = "") -> Posting:
@@ -209,74 +417,30 @@ def posting_file(*, posting: Posting, by: User, note: str = "") -> Posting:
 # --- 研究确定：分配到村 -----------------------------------------------------------------------
 def posting_assign(*, posting: Posting, by: User, village: Village, reason: str = "") -> Posting:
     """The receiving county's department assigns a filed secretary to one of its target villages."""
-
-    def check(p: Posting) -> None:
-        if village.county_id != p.county_id:
-            raise TransitionRefused(f"{village.name}不属于{p.county.name}，只能分配到本县的村。")
-        if not village.is_target:
-            raise TransitionRefused(f"{village.name}不是两类村（党组织软弱涣散村或建档立卡贫困村）。")
-        if Posting.objects.filter(village=village, state__in=Posting.COVERING_STATES).exists():
-            raise TransitionRefused(f"{village.name}已有分配或在任的第一书记。")
-        level = p.unit.level
-        if level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
-            quota = QuotaAllocation.objects.filter(campaign=p.campaign, unit=p.unit, county=village.county).first()
-            if quota is None:
-                raise TransitionRefused(f"{p.unit.name}在{village.county.name}没有名额，省直单位只能派往其名额所在县。")
-            used = Posting.objects.filter(
-                campaign=p.campaign, unit=p.unit, county=village.county, state__in=Posting.COVERING_STATES
-            ).count()
-            if used >= quota.count:
-                raise TransitionRefused(f"{p.unit.name}在{village.county.name}的 {quota.count} 个名额已用完。")
-        if level != DispatchingUnit.Level.COUNTY and not village.is_registered_poor and not reason.strip():
-            raise TransitionRefused("省、市两级选派的第一书记主要到建档立卡贫困村任职；派往非贫困村须填写理由。")
-
-    return _transition(
-        posting.pk, by=by, action="assign", note=reason, check=check, village=village, assignment_reason=reason.strip()
-    )
+    return _transition(posting.pk, by=by, action="assign", village=village, reason=reason)
 
 
 # --- 履岗任职、期满免职 ------------------------------------------------------------------------
 def posting_take_office(*, posting: Posting, by: User, start_date: datetime.date, party_relation_transferred: bool) -> Posting:
-    term = posting.campaign.term_years
-    end = start_date.replace(year=start_date.year + term) if not (start_date.month == 2 and start_date.day == 29) else start_date.replace(year=start_date.year + term, day=28)
-    note = f"{start_date:%Y年%m月%d日}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
-    return _transition(
-        posting.pk, by=by, action="take_office", note=note, start_date=start_date, end_date=end,
-        party_relation_transferred=party_relation_transferred,
-    )
+    return _transition(posting.pk, by=by, action="take_office", start_date=start_date, party_relation_transferred=party_relation_transferred)
 
 
 def posting_end_term(*, posting: Posting, by: User, end_date: datetime.date, note: str = "") -> Posting:
-    def check(p: Posting) -> None:
-        if p.start_date and end_date < p.start_date:
-            raise TransitionRefused("免职日期不能早于任职日期。")
-
-    return _transition(posting.pk, by=by, action="end_term", note=note or f"{end_date:%Y年%m月%d日}期满免职", check=check, end_date=end_date)
+    return _transition(posting.pk, by=by, action="end_term", end_date=end_date, note=note)
 
 
 def posting_extend(*, posting: Posting, by: User, new_end_date: datetime.date, unit_consent: bool, note: str = "") -> Posting:
     """留任: approved by the organization department with the dispatching unit's consent."""
-
-    def check(p: Posting) -> None:
-        if not unit_consent:
-            raise TransitionRefused("继续留任须经派出单位同意。")
-        if p.end_date and new_end_date <= p.end_date:
-            raise TransitionRefused(f"新的任期届满日期应晚于原日期 {p.end_date:%Y年%m月%d日}。")
-
-    return _transition(posting.pk, by=by, action="extend", note=note or f"留任至 {new_end_date:%Y年%m月%d日}（派出单位同意）", check=check, end_date=new_end_date)
+    return _transition(posting.pk, by=by, action="extend", new_end_date=new_end_date, unit_consent=unit_consent, note=note)
 
 
 def posting_recall(*, posting: Posting, by: User, reason: str) -> Posting:
     """调整: the village then needs a replacement (it is no longer covered)."""
-    if not reason.strip():
-        raise TransitionRefused("请填写调整的理由。")
-    return _transition(posting.pk, by=by, action="recall", note=reason)
+    return _transition(posting.pk, by=by, action="recall", reason=reason)
 
 
 def posting_withdraw(*, posting: Posting, by: User, reason: str) -> Posting:
-    if not reason.strip():
-        raise TransitionRefused("请填写撤回的理由。")
-    return _transition(posting.pk, by=by, action="withdraw", note=reason)
+    return _transition(posting.pk, by=by, action="withdraw", reason=reason)
 
 
 def uncovered_target_villages(*, county) -> Iterable[Village]:
