@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from dispatch.models import Role
 from secretaries.models import Posting
 from villages.models import Region
 
@@ -71,6 +72,14 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 }
 
 BULK_ACTIONS = [("qualify", "资格审查通过"), ("recommend", "组织推荐"), ("approve", "审核同意"), ("file", "审核备案")]
+# The bulk actions each role owns, on the list page and in the admin (the services decide each posting).
+BULK_BY_ROLE = {
+    Role.UNIT: ("qualify", "recommend"),
+    Role.POVERTY_OFFICE: ("approve",),
+    Role.PROVINCIAL_ORG: ("file",),
+    Role.CITY_ORG: ("file",),
+    Role.COUNTY_ORG: ("file",),
+}
 
 
 class BulkForm(forms.Form):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dispatch.models import Role
 from secretaries import services
 from secretaries.filters import PAGE_SIZE, PostingFilterSet
-from secretaries.forms import ACTION_FORMS, AssignForm, BulkForm, RecommendForm, errors_text
+from secretaries.forms import ACTION_FORMS, BULK_BY_ROLE, AssignForm, BulkForm, RecommendForm, errors_text
 from secretaries.models import Posting
 from secretaries.selectors import assignment_suggestions, recommend_counties
 from secretaries.services import TRANSITIONS, TransitionRefused, allowed_actions
@@ -27,16 +27,6 @@ from villages.models import Village
 
 # Who reads the full 身份证号: the unit that registered the cadre and the organization departments.
 FULL_ID_ROLES = {Role.UNIT, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN}
-
-
-# The bulk actions each role owns (the services decide each posting).
-BULK_BY_ROLE = {
-    Role.UNIT: ("qualify", "recommend"),
-    Role.POVERTY_OFFICE: ("approve",),
-    Role.PROVINCIAL_ORG: ("file",),
-    Role.CITY_ORG: ("file",),
-    Role.COUNTY_ORG: ("file",),
-}
 
 
 def masked_id(number: str) -> str:
