@@ -27,7 +27,10 @@ class ReasonForm(forms.Form):
 class RecommendForm(forms.Form):
     meeting_date = forms.DateField(label="党委（党组）研究日期", widget=DATE)
     decision = forms.CharField(label="研究决定", max_length=200, initial="同意推荐")
-    county = CountyChoiceField(label="拟派往县", queryset=Region.objects.none(), to_field_name="code", empty_label="请选择")
+    county = CountyChoiceField(
+        label="拟派往县", queryset=Region.objects.none(), to_field_name="code", empty_label="请选择",
+        error_messages={"invalid_choice": "只能选择本单位可以派往的县：省直单位为其名额所在县，市、县单位为本市、本县。"},
+    )
 
     def __init__(self, *args, counties=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +113,14 @@ class BulkForm(forms.Form):
                 if not data.get(name):
                     self.add_error(name, "组织推荐须填写此项。")
         return data
+
+
+def attach_refusal(form: forms.Form, refusal) -> None:
+    """A service's refusal (TransitionRefused) on the submitted form: beside the field a reason
+    names first ("免职日期不能早于任职日期"), otherwise above the form's fields."""
+    for reason in refusal.reasons:
+        field = next((name for name, f in form.fields.items() if f.label and reason.startswith(f.label)), None)
+        form.add_error(field, reason)
 
 
 def errors_text(form: forms.Form) -> str:

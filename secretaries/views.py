@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dispatch.models import Role
 from secretaries import services
 from secretaries.filters import PAGE_SIZE, PostingFilterSet
-from secretaries.forms import ACTION_FORMS, BULK_BY_ROLE, AssignForm, BulkForm, RecommendForm, errors_text
+from secretaries.forms import ACTION_FORMS, BULK_BY_ROLE, AssignForm, BulkForm, RecommendForm, attach_refusal, errors_text
 from secretaries.models import Posting
 from secretaries.selectors import assignment_suggestions, recommend_counties
 from secretaries.services import TRANSITIONS, TransitionRefused, allowed_actions
@@ -120,11 +120,12 @@ def posting_bulk(request):
     return redirect(back)
 
 
-def posting_detail(request, pk: int):
-    posting = _posting_or_404(request, pk)
+def _detail(request, posting: Posting, *, bound=None, status: int = 200):
+    """The posting page; ``bound`` is the (action, form) the user just submitted and that was
+    refused, shown again with its input and errors."""
     actions = allowed_actions(posting=posting, user=request.user)
     forms = [
-        {"name": a, "label": TRANSITIONS[a].label, "form": _action_form(a, posting)}
+        {"name": a, "label": TRANSITIONS[a].label, "form": bound[1] if bound and bound[0] == a else _action_form(a, posting)}
         for a in actions
         if a != "assign"
     ]
@@ -140,51 +141,70 @@ def posting_detail(request, pk: int):
             "action_forms": forms,
             "can_assign": "assign" in actions,
         },
+        status=status,
     )
+
+
+def posting_detail(request, pk: int):
+    return _detail(request, _posting_or_404(request, pk))
 
 
 @require_POST
 def posting_act(request, pk: int, action: str):
+    """One action. Refused with the form still on the page (a wrong date, a county outside the
+    quota…): the page again with the user's input and the reason beside the form. Refused
+    because the action is no longer this user's to take (done meanwhile, another role): back to
+    the page with the reason as a message."""
     posting = _posting_or_404(request, pk)
     if action not in ACTION_FORMS:
         raise Http404("没有这项操作。")
     form = _action_form(action, posting, request.POST)
     label = TRANSITIONS[action].label
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            _call(action, posting, request.user, form.cleaned_data)
+        except TransitionRefused as e:
+            attach_refusal(form, e)
+        except Posting.DoesNotExist:
+            raise Http404("没有这条选派记录，或不在您的管辖范围内。") from None
+        else:
+            messages.success(request, f"{posting.cadre.name}：已{label}。")
+            return redirect("secretaries:detail", pk=posting.pk)
+    posting.refresh_from_db()
+    if action not in allowed_actions(posting=posting, user=request.user):
+        # Not (or no longer) this user's to take: the page has no form to show the reason in.
         messages.error(request, f"未能{label}：{errors_text(form)}")
         return redirect("secretaries:detail", pk=posting.pk)
-    try:
-        _call(action, posting, request.user, form.cleaned_data)
-    except TransitionRefused as e:
-        messages.error(request, f"未能{label}：{e}")
-    except Posting.DoesNotExist:
-        raise Http404("没有这条选派记录，或不在您的管辖范围内。") from None
-    else:
-        messages.success(request, f"{posting.cadre.name}：已{label}。")
-    return redirect("secretaries:detail", pk=posting.pk)
+    messages.error(request, f"未能{label}：请按表单中的提示修改后重新提交。")
+    return _detail(request, posting, bound=(action, form), status=400)
 
 
 def posting_assign(request, pk: int):
+    """The county's uncovered target villages, one "分配到此村" form per village. A refused
+    assignment shows the page again with the reason in the village's row and the reason the
+    user typed still in its field."""
     posting = _posting_or_404(request, pk)
+    failed = None
     if request.method == "POST":
         form = AssignForm(request.POST)
+        code = request.POST.get("village", "")[:12]
         if form.is_valid():
-            village = Village.objects.filter(code=form.cleaned_data["village"]).select_related("county").first()
-            if village is None:
-                messages.error(request, "未能分配到村：没有这个村。")
+            village = Village.objects.filter(code=code).select_related("county").first()
+            try:
+                if village is None:
+                    raise TransitionRefused("没有这个村。")
+                services.posting_assign(posting=posting, by=request.user, village=village, reason=form.cleaned_data["reason"])
+            except TransitionRefused as e:
+                failed = {"village": code, "reason": form.cleaned_data["reason"], "error": str(e)}
+            except Posting.DoesNotExist:
+                raise Http404("没有这条选派记录，或不在您的管辖范围内。") from None
             else:
-                try:
-                    services.posting_assign(posting=posting, by=request.user, village=village, reason=form.cleaned_data["reason"])
-                except TransitionRefused as e:
-                    messages.error(request, f"未能分配到村：{e}")
-                except Posting.DoesNotExist:
-                    raise Http404("没有这条选派记录，或不在您的管辖范围内。") from None
-                else:
-                    messages.success(request, f"{posting.cadre.name}：已分配到{village.name}。")
-                    return redirect("secretaries:detail", pk=posting.pk)
+                messages.success(request, f"{posting.cadre.name}：已分配到{village.name}。")
+                return redirect("secretaries:detail", pk=posting.pk)
         else:
-            messages.error(request, f"未能分配到村：{errors_text(form)}")
-        return redirect(f"{reverse('secretaries:assign', args=[posting.pk])}?{request.GET.urlencode()}")
+            failed = {"village": code, "reason": request.POST.get("reason", ""), "error": errors_text(form)}
+        messages.error(request, f"未能分配到村：{failed['error']}")
+        posting.refresh_from_db()
     may_assign = "assign" in allowed_actions(posting=posting, user=request.user)
     search = request.GET.get("q", "")[:30]
     villages = assignment_suggestions(posting=posting, search=search) if posting.county_id and may_assign else Village.objects.none()
@@ -198,5 +218,7 @@ def posting_assign(request, pk: int):
             "search": search,
             "may_assign": may_assign,
             "needs_reason": posting.unit.level != posting.unit.Level.COUNTY,
+            "failed": failed,
         },
+        status=400 if failed else 200,
     )

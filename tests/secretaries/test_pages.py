@@ -114,7 +114,8 @@ class TestActionViews:
         client = as_user(unit_user)
         act(client, applied, "qualify")
         response = act(client, applied, "recommend", meeting_date="2015-07-01", decision="同意", county=regions["五寨县"].code)
-        assert "拟派往县" in messages_of(response)[-1]
+        assert response.status_code == 400
+        assert field_errors(response, "recommend") == "county：只能选择本单位可以派往的县：省直单位为其名额所在县，市、县单位为本市、本县。"
         applied.refresh_from_db()
         assert applied.state == Posting.State.QUALIFIED
 
@@ -142,7 +143,7 @@ class TestActionViews:
 
     def test_a_reason_is_required(self, as_user, unit_user, applied):
         response = act(as_user(unit_user), applied, "reject", reason="")
-        assert "理由" in messages_of(response)[0]
+        assert response.status_code == 400 and field_errors(response, "reject") == "reason：这个字段是必填项。"
         applied.refresh_from_db()
         assert applied.state == Posting.State.APPLIED
 
@@ -157,12 +158,84 @@ class TestActionViews:
         kelan_unit_posting.refresh_from_db()
         assert kelan_unit_posting.end_date == datetime.date(2017, 8, 10) and kelan_unit_posting.party_relation_transferred
         response = act(client, kelan_unit_posting, "extend", new_end_date="2018-08-10")
-        assert "须经派出单位同意" in messages_of(response)[-1]
+        assert "继续留任须经派出单位同意" in field_errors(response, "extend")
         act(client, kelan_unit_posting, "extend", new_end_date="2018-08-10", unit_consent="on")
         act(client, kelan_unit_posting, "end_term", end_date="2018-08-10")
         kelan_unit_posting.refresh_from_db()
         assert kelan_unit_posting.state == Posting.State.ENDED
         assert [e.action for e in kelan_unit_posting.events.all()][-4:] == ["assign", "take_office", "extend", "end_term"]
+
+
+def action_form(response, action):
+    return next(item["form"] for item in response.context["action_forms"] if item["name"] == action)
+
+
+def field_errors(response, action) -> str:
+    """Every error the re-displayed form of ``action`` carries, field by field, as one text."""
+    form = action_form(response, action)
+    return "；".join(f"{name}：{e}" for name, errors in form.errors.items() for e in errors)
+
+
+class TestRefusedFormsAreShownAgain:
+    """A refused action shows the page again: the form with what the user typed, the reason
+    beside the field it concerns (or above the form), and nothing written."""
+
+    def test_a_future_meeting_date_beside_its_field_with_the_input_kept(self, as_user, unit_user, applied, kelan):
+        client = as_user(unit_user)
+        act(client, applied, "qualify")
+        before = PostingEvent.objects.count()
+        future = datetime.date.today() + datetime.timedelta(days=3)
+        response = act(client, applied, "recommend", meeting_date=future.isoformat(), decision="同意推荐（会议纪要第7号）", county=kelan.code)
+        assert response.status_code == 400
+        assert field_errors(response, "recommend") == "meeting_date：党委（党组）研究日期不能晚于今天。"
+        page = response.content.decode()
+        form = page[page.index('data-action="recommend"'):]
+        form = form[: form.index("</form>")]
+        assert f'value="{future.isoformat()}"' in form and 'value="同意推荐（会议纪要第7号）"' in form
+        assert f'<option value="{kelan.code}" selected>' in form
+        assert '<span class="field-error" data-testid="field-error">党委（党组）研究日期不能晚于今天。</span>' in form
+        assert messages_of(response)[-1] == "未能组织推荐：请按表单中的提示修改后重新提交。"
+        assert PostingEvent.objects.count() == before
+        applied.refresh_from_db()
+        assert applied.state == Posting.State.QUALIFIED
+
+    def test_a_refusal_naming_no_field_goes_above_the_form(self, as_user, kelan_user, kelan_unit_posting, kelan_weak_only_village):
+        posting_file(posting=kelan_unit_posting, by=kelan_user)
+        client = as_user(kelan_user)
+        client.post(reverse("secretaries:assign", args=[kelan_unit_posting.pk]), {"village": kelan_weak_only_village.code})
+        act(client, kelan_unit_posting, "take_office", start_date="2015-08-10")
+        response = act(client, kelan_unit_posting, "extend", new_end_date="2018-08-10", note="村里挽留")
+        page = response.content.decode()
+        form = page[page.index('data-action="extend"'):]
+        form = form[: form.index("</form>")]
+        assert '<div class="form-errors" role="alert" data-testid="form-errors"><p>继续留任须经派出单位同意。</p></div>' in form
+        assert 'value="2018-08-10"' in form and 'value="村里挽留"' in form
+        # The other actions' forms stay empty.
+        other = page[page.index('data-action="end_term"'):]
+        assert "form-errors" not in other[: other.index("</form>")]
+
+    def test_an_action_no_longer_offered_is_a_message_and_a_redirect(self, as_user, unit_user, applied, kelan):
+        client = as_user(unit_user)
+        act(client, applied, "qualify")
+        response = act(client, applied, "qualify")
+        assert response.status_code == 302 and "可能已被他人处理" in messages_of(response)[-1]
+
+    def test_a_refused_assignment_keeps_the_reason_in_the_village_s_row(self, as_user, kelan_user, recommended, poverty_office_user, province_user, kelan_weak_only_village, kelan):
+        from dispatch.models import QuotaAllocation
+
+        posting_approve(posting=recommended, by=poverty_office_user)
+        posting_file(posting=recommended, by=province_user)
+        QuotaAllocation.objects.filter(unit=recommended.unit, county=kelan).update(count=0)
+        url = reverse("secretaries:assign", args=[recommended.pk]) + "?q=" + kelan_weak_only_village.name
+        response = as_user(kelan_user).post(url, {"village": kelan_weak_only_village.code, "reason": "与单位帮扶点相邻"})
+        assert response.status_code == 400
+        page = response.content.decode()
+        row = page[page.index(f'<tr data-village="{kelan_weak_only_village.code}" class="row-error">'):]
+        row = row[: row.index("</tr>")]
+        assert 'value="与单位帮扶点相邻"' in row
+        assert "山西省国土资源厅在岢岚县的 0 个名额已用完。" in row
+        recommended.refresh_from_db()
+        assert recommended.state == Posting.State.FILED
 
 
 class TestAssignPage:
