@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the browser tests need: Chromium itself (Playwright's own browser download does
 # not work offline) and a CJK font, without which Chinese renders as empty boxes in screenshots.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
+BROWSER_PACKAGES := chromium fonts-noto-cjk libreoffice-calc poppler-utils
 
 .PHONY: run test setup install install-test browser-deps demo bench clean help
 

@@ -324,3 +324,136 @@ def test_annex4_takes_two_queries_whatever_the_region(campaign, ledger, django_a
         r = region(code)
         with django_assert_num_queries(2):
             statistics_table(campaign=campaign, region=r)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def page(client, user, path="/annexes/", **params):
+    client.force_login(user)
+    return client.get(path, params)
+
+
+def codes_on(response) -> list[str]:
+    import re
+
+    return re.findall(r'data-code="(\w+)"', response.content.decode())
+
+
+def test_the_index_lists_the_three_annexes_of_the_users_county(client, kelan_user, campaign):
+    response = page(client, kelan_user)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in ("岢岚县“两类村”汇总统计情况表", "选派机关优秀干部到村任第一书记工作台账", "选派机关优秀干部到村任第一书记情况统计表"):
+        assert text in body
+    assert "/annexes/3/xlsx/?region=140929" in body
+    assert response.context["selection"].regions == []  # nothing below a county to pick
+
+
+def test_the_menu_shows_the_annexes_to_organization_departments_only(client, kelan_user, lanyi_user):
+    client.force_login(kelan_user)
+    assert "台账统计" in client.get("/").content.decode()
+    client.force_login(lanyi_user)
+    assert "台账统计" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("annex", ["1", "3", "4"])
+def test_a_county_asking_for_another_countys_annex_gets_404(client, kelan_user, campaign, annex):
+    assert page(client, kelan_user, f"/annexes/{annex}/", region="140928").status_code == 404
+    assert page(client, kelan_user, f"/annexes/{annex}/xlsx/", region="140928").status_code == 404
+    assert page(client, kelan_user, f"/annexes/{annex}/", region="140900").status_code == 404  # its own city neither
+    assert page(client, kelan_user, f"/annexes/{annex}/", region="140929").status_code == 200
+
+
+def test_a_city_sees_only_its_counties_and_may_pick_one(client, xinzhou_user, campaign, ledger):
+    response = page(client, xinzhou_user, "/annexes/1/")
+    codes = [c for c in codes_on(response) if len(c) == 6 and c != "140900"]
+    assert len(codes) == 15 and all(c.startswith("1409") for c in codes)
+    picker = response.context["selection"].regions
+    assert len(picker) == 15 and {r.level for r in picker} == {"county"}
+    assert page(client, xinzhou_user, "/annexes/3/", region="141102").status_code == 404
+    ledger_page = page(client, xinzhou_user, "/annexes/3/", region="140928").content.decode()
+    assert "吴海燕" in ledger_page and "王秀英" not in ledger_page
+
+
+def test_the_province_may_pick_a_city_or_a_county(client, province_user, campaign, ledger):
+    response = page(client, province_user, "/annexes/3/", region="141102")
+    assert response.status_code == 200
+    assert "冯涛" in response.content.decode() and "王秀英" not in response.content.decode()
+    assert {r.level for r in response.context["selection"].regions} == {"city", "county"}
+
+
+def test_the_poverty_office_reads_the_annexes(client, poverty_office_user, campaign, ledger):
+    assert page(client, poverty_office_user, "/annexes/4/").status_code == 200
+
+
+@pytest.mark.parametrize("fixture", ["lanyi_user", "unit_user", "secretary_user"])
+def test_townships_units_and_secretaries_get_403(client, request, fixture, campaign):
+    user = request.getfixturevalue(fixture)
+    assert page(client, user, "/annexes/").status_code == 403
+    assert page(client, user, "/annexes/3/xlsx/").status_code == 403
+
+
+def test_an_unknown_annex_or_campaign_answers_404(client, kelan_user, campaign):
+    assert page(client, kelan_user, "/annexes/2/").status_code == 404
+    assert page(client, kelan_user, "/annexes/1/", campaign="x").status_code == 404
+    assert page(client, kelan_user, "/annexes/1/", campaign="99999").status_code == 404
+
+
+def test_the_ledger_page_lists_the_countys_secretaries(client, kelan_user, campaign, ledger):
+    body = page(client, kelan_user, "/annexes/3/").content.decode()
+    for name in ("王秀英", "赵国强", "孙立平", "周文斌", "钱明"):
+        assert name in body
+    for name in ("陈刚", "褚亮", "吴海燕"):  # recalled, not yet sent, another county
+        assert name not in body
+    assert "填报单位（盖章）：岢岚县委组织部" in body and "审核人（部长签字）" in body
+    assert 'rowspan="2"' in body and 'colspan="3"' in body  # the two-level header
+
+
+def test_the_statistics_page_shows_the_check_figures_and_warns_when_one_fails(client, kelan_user, campaign, ledger):
+    body = page(client, kelan_user, "/annexes/4/").content.decode()
+    assert 'data-testid="check-warning"' in body
+    assert "合计：按派驻村类型各项之和 4 ≠ 选派总数 5" in body
+    assert "✓ 合计：按派出单位各项之和 5 = 选派总数 5" in body
+    assert "注：年龄按 2015年08月15日" in body
+    _mark(ledger["k_university"].village, weak=True)
+    body = page(client, kelan_user, "/annexes/4/").content.decode()
+    assert 'data-testid="check-warning"' not in body
+
+
+def test_the_summary_page_shows_its_check_figure(client, kelan_user, campaign, ledger):
+    body = page(client, kelan_user, "/annexes/1/").content.decode()
+    assert "✓ 合计：两类村合计（去重）6 = 党组织软弱涣散村 3 + 建档立卡贫困村 5 − 两类兼有 2" in body
+    assert 'data-testid="check-warning"' not in body
+
+
+def test_the_province_page_shows_the_notices_figures_with_the_demo_categories(client, province_user, campaign):
+    mark_demo_categories()
+    response = page(client, province_user, "/annexes/1/")
+    total = response.content.decode().split('data-code="140000"')[1].split("</tr>")[0]
+    assert "全省合计" in total
+    for figure in ("2,697", "7,993", "794", "9,896", "21,895"):
+        assert f">{figure}<" in total
+
+
+def test_the_download_is_the_workbook_of_the_chosen_region(client, xinzhou_user, campaign, ledger):
+    import io
+
+    import openpyxl
+
+    response = page(client, xinzhou_user, "/annexes/3/xlsx/", region="140928")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [sheet.cell(r, 9).value for r in range(5, sheet.max_row + 1)]
+    assert "吴海燕" in names and "郑凯" in names and "王秀英" not in names
+    assert sheet["A2"].value.startswith("填报单位（盖章）：五寨县委组织部")
+
+
+def test_an_earlier_campaign_is_chosen_with_its_id(client, kelan_user, campaign, ledger):
+    older = Campaign.objects.create(name="2013年批次", year=2013, notice_number="晋组通字〔2013〕1号", ledger_deadline=datetime.date(2013, 7, 1),
+                                    arrival_deadline=datetime.date(2013, 8, 1), is_current=False)
+    response = page(client, kelan_user, "/annexes/3/", campaign=older.pk)
+    assert response.status_code == 200 and "王秀英" not in response.content.decode()
+    assert response.context["selection"].campaign == older
