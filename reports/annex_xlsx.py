@@ -79,8 +79,29 @@ def _write_header(sheet, layout: Layout, formats: _Formats) -> int:
     return last
 
 
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: a CJK character takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _row_height(layout: Layout, values: dict, start: int) -> float:
+    """Row heights are not fitted to wrapped text when LibreOffice (or Excel) opens a file that
+    does not give them, so the writer estimates the lines of the fullest cell."""
+    lines = 1
+    for column in layout.columns[start:]:
+        text = values.get(column.key, "")
+        if isinstance(text, str) and text:
+            usable = max(1.0, column.width - 1)
+            lines = max(lines, -(-_display_width(text) // int(usable)))
+    return lines * LINE_HEIGHT + 3
+
+
 def _write_row(sheet, row: int, layout: Layout, formats: _Formats, values: dict, *, label: str = "", bold: bool = False) -> None:
     start = 0
+    sheet.set_row(row, _row_height(layout, values, layout.label_span if label else 0))
     if label:
         span = layout.label_span
         if span > 1:

@@ -105,3 +105,45 @@ def test_the_provinces_summary_workbook_has_city_subtotals_and_the_provincial_to
 def test_an_unknown_annex_is_refused(campaign):  # noqa: F811
     with pytest.raises(ValueError):
         write_xlsx("2", campaign=campaign, region=region("140929"), out=io.BytesIO())
+
+
+def test_the_downloaded_ledger_prints_title_headers_and_footer_on_its_first_page(client, kelan_user, campaign, ledger, tmp_path):  # noqa: F811
+    """LibreOffice (Debian's libreoffice-calc) prints the workbook to PDF; the first page carries
+    the title, both header rows and the signature footer. Page 1 is also saved as an image in
+    test-artifacts/annex3-page1.png for a person to look at."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not (shutil.which("libreoffice") and shutil.which("pdftotext")):
+        pytest.fail("libreoffice-calc and poppler-utils are needed: run `make browser-deps`")
+    client.force_login(kelan_user)
+    response = client.get("/annexes/3/xlsx/")
+    assert response.status_code == 200
+    xlsx = tmp_path / "annex3.xlsx"
+    xlsx.write_bytes(b"".join(response.streaming_content))
+    # A profile of its own, so that parallel runs (and a desktop LibreOffice) do not clash.
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    subprocess.run(
+        ["libreoffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / "annex3.pdf"
+    assert pdf.exists()
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(artifacts / "annex3-page1")], check=True)
+    assert (artifacts / "annex3-page1.png").stat().st_size > 0
+    text = subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "选派机关优秀干部到村任第一书记工作台账" in flat
+    assert "填报单位（盖章）：岢岚县委组织部" in flat
+    for upper in ("序号", "村类型", "姓名", "出生年月", "派出单位层级", "干部类别", "联系电话", "备注"):
+        assert upper in flat
+    for lower in ("党组织软弱涣散村", "建档立卡贫困村", "两类兼有"):
+        assert lower in flat
+    assert "王秀英" in flat and "1979.08" in flat
+    assert "填表人：" in flat and "联系电话：" in flat and "审核人（部长签字）：" in flat
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = (float(v) for v in next(line for line in info.splitlines() if line.startswith("Page size")).split()[2:5:2])
+    assert width > height  # landscape
