@@ -23,6 +23,9 @@ UNIT_READ = ["dispatch.view_dispatchingunit", "dispatch.export_dispatchingunit"]
 # Rosters: a unit imports and exports its own applicants; organization departments read and export them.
 ROSTER_IMPORT_EXPORT = ["secretaries.import_cadre", "secretaries.export_cadre"]
 ROSTER_READ = ["secretaries.view_cadre", "secretaries.export_cadre"]
+# Ledger submissions: a county submits to its city, which decides and submits to the province,
+# which decides (reports.submissions checks role and scope; these open the pages).
+SUBMISSION_READ = ["reports.view_submission", "reports.view_submissionevent"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
@@ -48,6 +51,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.change_dispatchingunit",
         *UNIT_IMPORT_EXPORT,
         *QUOTA_EDIT,
+        *SUBMISSION_READ,
+        "reports.view_countydeadline",
+        "reports.add_countydeadline",
+        "reports.change_countydeadline",
     ],
     Role.PROVINCIAL_ORG: [
         "villages.view_region",
@@ -62,9 +69,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *UNIT_IMPORT_EXPORT,
         *QUOTA_EDIT,
         *ROSTER_READ,
+        *SUBMISSION_READ,
+        "reports.decide_city_ledger",
     ],
     Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, *UNIT_READ],
-    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", *UNIT_READ, "dispatch.import_dispatchingunit", *ROSTER_READ],
+    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", *UNIT_READ, "dispatch.import_dispatchingunit", *ROSTER_READ,
+                    *SUBMISSION_READ, "reports.decide_county_ledger", "reports.submit_city_ledger"],
     # 县委组织部 imports the village lists of its own county (the scope check sees to "own").
     Role.COUNTY_ORG: [
         "villages.view_region",
@@ -75,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *UNIT_READ,
         "dispatch.import_dispatchingunit",
         *ROSTER_READ,
+        *SUBMISSION_READ,
+        "reports.submit_county_ledger",
     ],
     Role.TOWNSHIP: ["villages.view_region", *VILLAGE_READ],
     Role.UNIT: ["villages.view_region", *VILLAGE_READ, *UNIT_READ, *ROSTER_IMPORT_EXPORT],

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import submission_views as views
 
 app_name = "submissions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.submission_list, name="list"),
+    path("new/", views.submission_new, name="new"),
+    path("<int:pk>/", views.submission_detail, name="detail"),
+    path("<int:pk>/files/<str:kind>/", views.submission_file, name="file"),
+    path("<int:pk>/<str:action>/", views.submission_decide, name="decide"),
+]

@@ -1,2 +1,198 @@
+"""The submission pages: the overview of each level (its regions against the deadline and the
+submissions it may see), one submission with its frozen snapshot, history, diff and the
+decisions this user may take now, the submit page of a county or a city, one POST view per
+decision and the downloads of the frozen files.
+
+Every page starts from ``Submission.objects.visible_to(request.user)``: a submission outside
+the scope answers 404 like one that does not exist. Views parse a form and call one service;
+a refusal (``SubmissionRefused``) is shown as the service worded it, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dispatch.models import Campaign, Role
+from reports import submissions as services
+from reports.models import Submission, deadline_for
+from reports.submission_forms import DECISION_FORMS, CitySubmitForm, CountySubmitForm
+from reports.submissions import DECISIONS, SubmissionRefused
+from secretaries.forms import errors_text
+
+VIEW = "reports.view_submission"
+# The levels a role submits at.
+SUBMITTING_LEVEL = {Role.COUNTY_ORG: Submission.Level.COUNTY, Role.CITY_ORG: Submission.Level.CITY}
+# Columns of the snapshot shown on the page; the frozen 附表3 has them all.
+PAGE_COLUMNS = ("serial", "county", "township", "village", "name", "sex", "birth", "unit", "unit_level", "start", "notes")
+
+
+def _campaign(request) -> Campaign | None:
+    wanted = request.GET.get("campaign", "")
+    if wanted:
+        return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(wanted) if wanted.isdigit() else 0)
+    return Campaign.current()
+
+
+def _scoped(request):
+    return Submission.objects.visible_to(request.user).select_related("region", "campaign", "submitted_by", "decided_by")
+
+
+@permission_required(VIEW, raise_exception=True)
+def submission_list(request):
+    user = request.user
+    campaign = _campaign(request)
+    context = {"campaign": campaign, "campaigns": Campaign.objects.visible_to(user), "submits": user.role in SUBMITTING_LEVEL}
+    if campaign is not None:
+        if user.role == Role.CITY_ORG and user.region is not None:
+            context["regions"] = services.county_statuses(campaign=campaign, city=user.region)
+            context["regions_title"] = "各县（市、区）报送情况"
+        elif user.role in (Role.PROVINCIAL_ORG, Role.ADMIN) or user.is_superuser:
+            context["regions"] = services.city_statuses(campaign=campaign)
+            context["regions_title"] = "各市报送情况"
+        own = services.own_status(campaign=campaign, user=user)
+        context.update(
+            own=own,
+            own_lock=services.lock_reason(own.latest) if own else "",
+            submissions=_scoped(request).filter(campaign=campaign),
+        )
+    return render(request, "reports/submission_list.html", context)
+
+
+@permission_required(VIEW, raise_exception=True)
+def submission_detail(request, pk: int):
+    submission = get_object_or_404(_scoped(request).select_related("previous"), pk=pk)
+    user = request.user
+    decisions = [
+        {"name": a, "label": DECISIONS[a][0], "form": DECISION_FORMS[a](initial={"expected_state": submission.state}, prefix=a)}
+        for a in services.allowed_decisions(submission=submission, user=user)
+    ]
+    own_region = user.region_id == submission.region_id
+    latest = services.latest_submission(campaign=submission.campaign, region=submission.region)
+    keys = {key for key, _ in submission.columns}
+    columns = [[key, label] for key, label in submission.columns if key in PAGE_COLUMNS and key in keys]
+    return render(
+        request,
+        "reports/submission_detail.html",
+        {
+            "submission": submission,
+            "decisions": decisions,
+            "events": submission.events.select_related("actor"),
+            "diff": services.diff_since_previous(submission),
+            "columns": columns,
+            "rows": [[row.get(key, "") for key, _ in columns] for row in submission.rows],
+            "is_latest": latest is not None and latest.pk == submission.pk,
+            "next": getattr(submission, "next", None) if latest is None or latest.pk != submission.pk else None,
+            "lock_reason": services.lock_reason(submission) if own_region and submission.is_locked else "",
+            "own_region": own_region,
+            "may_resubmit": own_region and submission.state == Submission.State.RETURNED and latest is not None and latest.pk == submission.pk,
+        },
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def submission_new(request):
+    """The county's or the city's submit page: what will be frozen, what changed since the
+    returned submission, and (for a city) which counties are not accepted yet."""
+    user = request.user
+    level = SUBMITTING_LEVEL.get(user.role)
+    campaign = Campaign.current()
+    if level is None or user.region is None:
+        raise PermissionDenied("只有县委组织部和市委组织部报送台账。")
+    if campaign is None:
+        messages.error(request, "没有当前选派批次，无法报送。")
+        return redirect("submissions:list")
+    form_class = CitySubmitForm if level == Submission.Level.CITY else CountySubmitForm
+    latest = services.latest_submission(campaign=campaign, region=user.region)
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, f"未能报送：{errors_text(form)}")
+        else:
+            data = form.cleaned_data
+            try:
+                if level == Submission.Level.CITY:
+                    submission = services.city_submit(
+                        campaign=campaign, by=user, signer=data["signer"], scan=data["scan"], note=data["note"], seen_latest_id=data["seen_latest"]
+                    )
+                else:
+                    submission = services.county_submit(campaign=campaign, by=user, note=data["note"], seen_latest_id=data["seen_latest"])
+            except SubmissionRefused as e:
+                messages.error(request, f"未能报送：{e}")
+            else:
+                messages.success(request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count} 条台账记录）。")
+                return redirect("submissions:detail", pk=submission.pk)
+        return redirect("submissions:new")
+    lock = services.lock_reason(latest)
+    preview = None if lock else services.take_preview(campaign=campaign, region=user.region, previous=latest)
+    return render(
+        request,
+        "reports/submission_new.html",
+        {
+            "campaign": campaign,
+            "level": Submission.Level(level),
+            "region": user.region,
+            "deadline": deadline_for(campaign=campaign, level=level),
+            "latest": latest,
+            "lock_reason": lock,
+            "preview": preview,
+            "form": form_class(initial={"seen_latest": latest.pk if latest else 0}),
+        },
+    )
+
+
+@require_POST
+@permission_required(VIEW, raise_exception=True)
+def submission_decide(request, pk: int, action: str):
+    submission = get_object_or_404(_scoped(request), pk=pk)
+    if action not in DECISION_FORMS:
+        raise Http404("没有这项操作。")
+    label = DECISIONS[action][0]
+    form = DECISION_FORMS[action](request.POST, prefix=action)
+    if not form.is_valid():
+        messages.error(request, f"未能{label}：{errors_text(form)}")
+        return redirect("submissions:detail", pk=submission.pk)
+    data = form.cleaned_data
+    call = {
+        (Submission.Level.COUNTY, "accept"): lambda: services.city_accept(
+            submission=submission, by=request.user, note=data["note"], expected_state=data["expected_state"]),
+        (Submission.Level.COUNTY, "return"): lambda: services.city_return(
+            submission=submission, by=request.user, reason=data["reason"], expected_state=data["expected_state"]),
+        (Submission.Level.CITY, "accept"): lambda: services.province_accept(
+            submission=submission, by=request.user, note=data["note"], expected_state=data["expected_state"]),
+        (Submission.Level.CITY, "return"): lambda: services.province_return(
+            submission=submission, by=request.user, reason=data["reason"], expected_state=data["expected_state"]),
+    }[(submission.level, action)]
+    try:
+        call()
+    except SubmissionRefused as e:
+        messages.error(request, f"未能{label}：{e}")
+    except Submission.DoesNotExist:
+        raise Http404("没有这份报送，或不在您的管辖范围内。") from None
+    else:
+        messages.success(request, f"已{label}{submission.region.name}的{submission.get_level_display()}。")
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@permission_required(VIEW, raise_exception=True)
+def submission_file(request, pk: int, kind: str):
+    """One of the frozen files, as it was stored when submitted."""
+    submission = get_object_or_404(_scoped(request), pk=pk)
+    file = {"ledger": submission.ledger_file, "statistics": submission.statistics_file, "scan": submission.scan}.get(kind)
+    if not file:
+        raise Http404("没有这个文件。")
+    name = file.name.rsplit("/", 1)[-1]
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+
+
 def register() -> None:
     """Menu entries and 待办 of this part of the reports app (called from ReportsConfig.ready)."""
+    from dispatch.navigation import NavItem, register_nav, register_todo
+
+    roles = frozenset({Role.COUNTY_ORG, Role.CITY_ORG, Role.PROVINCIAL_ORG, Role.ADMIN})
+    register_nav(NavItem("报送", "submissions:list", permission=VIEW, roles=roles, order=62))
+    register_todo(services.submission_todos)
