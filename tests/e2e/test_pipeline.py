@@ -1,4 +1,5 @@
-"""One provincial candidate through every step of notice §三, each by its own user, in the browser."""
+"""One provincial candidate through every step of notice §三, each by its own user, in the browser:
+个人报名 → 资格审查 → 组织推荐 → 省扶贫办审核 → 省委组织部备案 → 岢岚县分配到村 → 履岗任职 → 期满免职."""
 
 import re
 
@@ -77,9 +78,23 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
     take_office.get_by_label("党组织关系已转入村").check()
     take_office.get_by_role("button", name="履岗任职").click()
     expect(page.get_by_test_id("state")).to_have_text("履岗任职")
+    expect(page.get_by_test_id("posting")).to_contain_text("2017年8月10日")  # the campaign's 2-year term
+
+    # The unit cannot end its secretary's term; the receiving county does (期满免职).
+    as_user("guotu")
+    page.goto(detail)
+    expect(page.get_by_role("button", name="期满免职")).to_have_count(0)
+    as_user("kelan")
+    page.goto(detail)
+    end_term = action("end_term")
+    end_term.get_by_label("免职日期").fill("2017-08-10")
+    end_term.get_by_role("button", name="期满免职").click()
+    expect(page.get_by_test_id("state")).to_have_text("期满免职")
+    expect(page.get_by_test_id("no-actions")).to_be_visible()
 
     timeline = page.get_by_test_id("timeline").locator("tbody tr")
-    expect(timeline).to_have_count(7)
+    expect(timeline).to_have_count(8)
+    expect(timeline.last).to_contain_text("2017年08月10日期满免职")
     for row, (role, change) in enumerate(
         [
             ("派出单位", "— → 个人报名"),
@@ -89,6 +104,7 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
             ("省委组织部", "省扶贫办审核同意 → 审核备案"),
             ("县委组织部", "审核备案 → 已分配到村"),
             ("县委组织部", "已分配到村 → 履岗任职"),
+            ("县委组织部", "履岗任职 → 期满免职"),
         ]
     ):
         expect(timeline.nth(row)).to_contain_text(role)
