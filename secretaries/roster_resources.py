@@ -7,6 +7,12 @@ PostingEvent is the same as on the pages); a cadre of the importing unit is upda
 the preview) and applied if it has not applied in this campaign yet; a number that belongs to
 another unit's cadre is an error naming that unit. Eligibility (正式党员, two years' work…) is
 checked at 资格审查, not here.
+
+A cadre whose application in this campaign was withdrawn or rejected is applied again only when
+the row says so (重新报名: 是); the preview then shows "重新报名" with the earlier state and its
+reason. Blank or 否 only updates the person: an exported roster (which has the column, blank)
+imports back without bringing anyone back into the pipeline. A file without the column cannot
+say what it means, so such a row is an error that asks.
 """
 
 from __future__ import annotations
@@ -16,11 +22,12 @@ import re
 from typing import IO
 
 import tablib
+from django.utils import timezone
 from import_export import resources
 
 from dispatch.models import Campaign, Role
 from secretaries.idcard import InvalidIdNumber, parse_id_number
-from secretaries.models import ETHNICITIES, Cadre, Posting
+from secretaries.models import ETHNICITIES, Cadre, Posting, PostingEvent
 from secretaries.services import TransitionRefused, posting_apply
 from villages.exports import list_xlsx_tempfile
 from villages.columns import Column, display_value, escape_formula
@@ -50,6 +57,8 @@ ROSTER_COLUMNS = [
     Column("is_township_cadre", "乡镇干部", ("是否乡镇干部",), kind="flag", width=8),
     Column("fit_for_duty", "身体健康", ("身体状况", "具有正常履行职责的身体条件", "身体是否健康"), kind="flag", width=8),
     Column("phone", "联系电话", ("电话", "手机", "手机号码", "联系方式"), kind="code", width=14),
+    # Not a cadre's field: whether a withdrawn or rejected applicant applies again (see above).
+    Column("reapply", "重新报名", ("是否重新报名",), kind="flag", width=8),
 ]
 HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
 DATE_FIELDS = ("birth_date", "party_join_date", "work_start_date")
@@ -60,6 +69,7 @@ FIELDS = ("name", "sex", "birth_date", "ethnicity", "education", "political_stat
 # A new cadre needs these; an existing cadre keeps its value where the cell is blank.
 NEEDED_FOR_NEW = ("education", "political_status", "rank", "source")
 APPLY = "报名"  # the preview's pseudo-field for "applies in the current campaign"
+REAPPLY = "reapply"  # … for "applies again after a withdrawn or rejected application"
 
 SEX_BY_WORD = {"男": Cadre.Sex.MALE, "女": Cadre.Sex.FEMALE}
 ETHNICITY_BY_WORD = {**{e: e for e in ETHNICITIES}, **{e[:-1]: e for e in ETHNICITIES if e.endswith("族")}}
@@ -158,6 +168,7 @@ def roster_export_row(cadre: Cadre) -> list[str]:
         cadre.get_source_display(),
         *(yes_no[getattr(cadre, f)] for f in FLAG_FIELDS),
         escape_formula(cadre.phone),
+        "",  # 重新报名: left for the unit to mark
     ]
 
 
@@ -297,17 +308,42 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                 self._error(errors, row, field, f"无法识别“{record[field]}”，应填 是/否、√/空白、1/0 或 Y/N。")
         return number, values, month_only
 
+    def _reapply(self, record: dict, row: int, errors: list) -> bool | None:
+        """The row's 重新报名: True, False (blank or 否), or None when the file has no such column."""
+        if REAPPLY not in self.present:
+            return None
+        text = record[REAPPLY].upper()
+        if text and text not in TRUE_VALUES and text not in FALSE_VALUES:
+            self._error(errors, row, REAPPLY, f"无法识别“{record[REAPPLY]}”，应填 是/否、√/空白、1/0 或 Y/N。")
+        return text in TRUE_VALUES
+
+    def _ended_here(self, numbers: set[str]) -> dict[str, str]:
+        """For cadres whose application in this campaign was withdrawn or rejected: that earlier
+        state as the preview shows it, with its date and reason (one query per chunk)."""
+        events = (
+            PostingEvent.objects.filter(posting__cadre__id_number__in=numbers, posting__campaign=self.campaign, to_state__in=[State.REJECTED, State.WITHDRAWN])
+            .order_by("at", "id")
+            .values_list("posting__cadre__id_number", "to_state", "at", "note")
+        )
+        ended = {}
+        for number, state, at, note in events:
+            reason = note.strip()
+            reason = reason if len(reason) <= 40 else f"{reason[:40]}…"
+            ended[number] = f"{State(state).label}（{timezone.localtime(at):%Y-%m-%d}{'：' + reason if reason else ''}）"
+        return ended
+
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
         check = ChunkCheck()
         parsed = []
         for row, record in rows:
             errors: list[RowError] = []
             number, values, month_only = self._parse(record, row, errors)
+            reapply = self._reapply(record, row, errors)
             if number:
                 first = self.seen.setdefault(number, row)
                 if first != row:
                     self._error(errors, row, "id_number", f"与第{first}行的身份证号重复。")
-            parsed.append((row, number, values, month_only, errors))
+            parsed.append((row, number, values, month_only, reapply, errors))
 
         numbers = {p[1] for p in parsed if p[1]}
         existing = {c["id_number"]: c for c in Cadre.objects.filter(id_number__in=numbers).values("id", "id_number", "unit_id", "unit__name", *FIELDS)}
@@ -316,10 +352,16 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
             .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
             .values_list("cadre__id_number", flat=True)
         )
-        for row, number, values, month_only, errors in parsed:
+        ended_here = self._ended_here(numbers - applied)
+        for row, number, values, month_only, reapply, errors in parsed:
             cadre = existing.get(number) if number else None
             if cadre is not None and cadre["unit_id"] != self.unit.pk:
                 self._error(errors, row, "id_number", f"已是{cadre['unit__name']}的干部（{cadre['name']}），一人只能由一个单位报名。")
+            elif cadre is not None and number in ended_here and reapply is None:
+                self._error(
+                    errors, row, REAPPLY,
+                    f"{cadre['name']}在本批次的报名已{ended_here[number]}。如需重新报名，请增加“重新报名”列并填“是”；不重新报名的填“否”，或删除此行。",
+                )
             if cadre is None and number:
                 for field in NEEDED_FOR_NEW:
                     if field not in values and not record_error(errors, row, self.header[field]):
@@ -337,13 +379,16 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                 if stored is not None and (stored.year, stored.month) == (date.year, date.month):
                     values[field] = old[field]  # 2004.08 for 2004-08-15: the day is kept
             diff = {f: [field_display(f, old[f]), field_display(f, v)] for f, v in values.items() if old[f] != v}
-            if number not in applied:
+            applies = number not in applied and (number not in ended_here or reapply)
+            if applies and number in ended_here:
+                diff[REAPPLY] = [ended_here[number], f"在“{self.campaign.name}”重新报名"]
+            elif applies:
                 diff[APPLY] = ["—", f"在“{self.campaign.name}”报名"]
             if not diff:
                 check.unchanged += 1
                 continue
             staged = {"id_number": number, **values}
-            if number not in applied:
+            if applies:
                 staged["campaign_id"] = self.campaign.pk
             check.planned.append(Planned(row, ImportRow.Action.UPDATE, number, staged, diff))
         return check
@@ -385,12 +430,13 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                     setattr(cadre, f, v)
                 cadre.save(update_fields=list(values))
             if campaign_id is not None:
-                to_apply.append((staged.row, cadre))
+                to_apply.append((staged.row, cadre, REAPPLY in staged.diff))
         if conflicts:
             return conflicts
-        for row, cadre in to_apply:
+        for row, cadre, again in to_apply:
+            note = f"{'重新报名：' if again else ''}导入报名人员名单（{batch.file_name}）"
             try:
-                posting_apply(cadre=cadre, campaign=campaign, by=user, note=f"导入报名人员名单（{batch.file_name}）")
+                posting_apply(cadre=cadre, campaign=campaign, by=user, note=note)
             except TransitionRefused as e:
                 conflicts.append(RowError(row, label["id_number"], str(e)))
         return conflicts

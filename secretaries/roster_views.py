@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -29,9 +31,12 @@ def roster_export(request):
     )
 
 
+@dataclass(frozen=True)
 class RosterImportPages(ImportPages):
     """ImportPages, except that a unit's HR, who import but do not read everyone's import
     history, see their own unit's roster imports (and files) — never other units'."""
+
+    help_template: str | None = "secretaries/roster_import_help.html"
 
     def _batches(self, request):
         batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind)

@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dispatch.models import DispatchingUnit
 from secretaries.idcard import make_id_number
 from secretaries.models import Cadre, Posting, PostingEvent
 from secretaries.roster_resources import RosterResource
+from secretaries.services import TransitionRefused
 from tests.factories import UserFactory
 from tests.secretaries.conftest import cadre_for
 from tests.spreadsheets import read_xlsx, xlsx_bytes
@@ -160,3 +162,76 @@ def test_an_excel_date_cell_is_read(unit_user, campaign):
     assert errors_of(batch) == []
     RosterResource().confirm(batch=batch, user=unit_user)
     assert Cadre.objects.get().work_start_date == datetime.date(2007, 8, 15)
+
+
+class TestWithdrawnOrRejectedApplicants:
+    """A cadre whose application in this campaign was withdrawn or rejected applies again only
+    when the row says 重新报名: 是; an exported roster imports back without bringing anyone back."""
+
+    @pytest.fixture
+    def withdrawn(self, unit_user, campaign):
+        from secretaries.services import posting_withdraw
+
+        RosterResource().confirm(batch=preview(unit_user, [row()]), user=unit_user)
+        return posting_withdraw(posting=Posting.objects.get(cadre__id_number=WANG), by=unit_user, reason="本人因家庭原因申请撤回")
+
+    def test_the_export_imports_back_without_applying_again(self, client, unit_user, withdrawn):
+        client.force_login(unit_user)
+        rows = read_xlsx(b"".join(client.get(reverse("roster:export")).streaming_content))
+        assert rows[0][-1] == "重新报名" and rows[1][-1] in (None, "")
+        batch = RosterResource().preview(data=xlsx_bytes(rows), file_name="导出.xlsx", user=unit_user)
+        assert (batch.errors, batch.created_count, batch.updated_count, batch.unchanged_count) == ([], 0, 0, 1)
+
+    def test_an_update_with_reapply_blank_changes_the_person_only(self, unit_user, withdrawn):
+        batch = preview(unit_user, [row(phone="13911111111") + [""]], header=[*HEADER, "重新报名"])
+        assert batch.rows.get().diff == {"phone": ["13900000000", "13911111111"]}
+        RosterResource().confirm(batch=batch, user=unit_user)
+        assert Cadre.objects.get().phone == "13911111111"
+        assert list(Posting.objects.values_list("state", flat=True)) == ["withdrawn"]
+
+    def test_marked_it_shows_the_earlier_state_and_applies_again(self, client, unit_user, campaign, withdrawn):
+        batch = preview(unit_user, [row() + ["是"]], header=[*HEADER, "重新报名"])
+        today = timezone.localdate().isoformat()
+        assert batch.rows.get().diff == {"reapply": [f"撤回（{today}：本人因家庭原因申请撤回）", f"在“{campaign.name}”重新报名"]}
+        client.force_login(unit_user)
+        page = client.get(reverse("roster:import_preview", args=[batch.pk])).content.decode()
+        assert f"重新报名：撤回（{today}：本人因家庭原因申请撤回） → 在“{campaign.name}”重新报名" in page
+
+        RosterResource().confirm(batch=batch, user=unit_user)
+        again = Posting.objects.get(state="applied")
+        assert again.pk != withdrawn.pk and again.cadre == withdrawn.cadre
+        assert again.events.get().note == "重新报名：导入报名人员名单（报名人员.xlsx）"
+        # Marked again later: the cadre is in the pipeline now, nothing to do.
+        later = preview(unit_user, [row() + ["是"]], header=[*HEADER, "重新报名"])
+        assert (later.errors, later.updated_count, later.unchanged_count) == ([], 0, 1)
+
+    def test_a_file_without_the_column_is_asked_what_it_means(self, unit_user, campaign):
+        from secretaries.services import posting_qualify, posting_reject
+
+        RosterResource().confirm(batch=preview(unit_user, [row(pol="预备党员", party="")]), user=unit_user)
+        posting = Posting.objects.get()
+        with pytest.raises(TransitionRefused):
+            posting_qualify(posting=posting, by=unit_user)
+        posting_reject(posting=posting, by=unit_user, reason="须为中共正式党员，该干部为中共预备党员")
+        batch = preview(unit_user, [row()])
+        today = timezone.localdate().isoformat()
+        assert errors_of(batch) == [
+            f"第2行 重新报名：王强在本批次的报名已资格审查未通过（{today}：须为中共正式党员，该干部为中共预备党员）。"
+            "如需重新报名，请增加“重新报名”列并填“是”；不重新报名的填“否”，或删除此行。"
+        ]
+
+    def test_an_unreadable_mark_is_an_error(self, unit_user, withdrawn):
+        batch = preview(unit_user, [row() + ["可以"]], header=[*HEADER, "重新报名"])
+        assert errors_of(batch) == ["第2行 重新报名：无法识别“可以”，应填 是/否、√/空白、1/0 或 Y/N。"]
+
+    def test_a_new_person_marked_simply_applies(self, unit_user, campaign):
+        batch = preview(unit_user, [row() + ["是"]], header=[*HEADER, "重新报名"])
+        assert (batch.errors, batch.created_count) == ([], 1)
+        RosterResource().confirm(batch=batch, user=unit_user)
+        assert Posting.objects.get().events.get().note == "导入报名人员名单（报名人员.xlsx）"
+
+
+def test_the_upload_page_explains_reapplying(client, unit_user, campaign):
+    client.force_login(unit_user)
+    page = client.get(reverse("roster:import")).content.decode()
+    assert "只有在“重新报名”列填“是”时才重新报名" in page
