@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import dashboard_views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", dashboard_views.dashboard, name="index"),
+]

@@ -1,2 +1,179 @@
+"""The dashboard page (统计图表): coverage of target villages, the pipeline and quota fulfilment
+of the user's scope, each chart with the table behind it and links to the filtered lists.
+
+The figures come from ``reports.dashboards`` (aggregate queries, scoped); this view picks the
+campaign (``?campaign=``, default the current one) and the region the coverage is broken down
+in (``?region=`` a division code inside the scope, default the user's own region), and turns
+the figures into rows with links and into the charts' data. ECharts (static/vendor) draws the
+charts from that data, embedded with json_script; static/js/dashboard.js does the drawing.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from dispatch.models import Campaign, Role, User
+from dispatch.navigation import NavItem, register_nav
+from reports import dashboards
+from villages.models import Region
+
+DASHBOARD_ROLES = frozenset({Role.PROVINCIAL_ORG, Role.POVERTY_OFFICE, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN})
+
+# The village list's filter that selects a region of each level (villages.filters).
+VILLAGE_REGION_PARAM = {Region.Level.CITY: "city", Region.Level.COUNTY: "county", Region.Level.TOWNSHIP: "township"}
+COVERAGE_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("uncovered", "未覆盖", "#b42318"))
+QUOTA_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("missing", "缺额", "#c9cdd2"))
+
+
 def register() -> None:
     """Menu entries and 待办 of this part of the reports app (called from ReportsConfig.ready)."""
+    register_nav(NavItem("统计图表", "dashboard:index", roles=DASHBOARD_ROLES, order=50))
+
+
+def _campaign(request, campaigns: list[Campaign]) -> Campaign | None:
+    wanted = request.GET.get("campaign")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404("没有这个选派批次。")
+        return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(wanted))
+    return next((c for c in campaigns if c.is_current), None)
+
+
+def _region(request) -> Region:
+    """The region whose coverage is broken down: ``?region=`` if the user sees it, else 404."""
+    user: User = request.user
+    wanted = request.GET.get("region")
+    regions = Region.objects.visible_to(user).filter(level__in=list(dashboards.CHILD_LEVEL))
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404("没有这个区划。")
+        return get_object_or_404(regions, code=wanted)
+    if user.region is not None and user.region.level in dashboards.CHILD_LEVEL:
+        return user.region
+    return get_object_or_404(regions, level=Region.Level.PROVINCE)
+
+
+def _region_path(user: User, region: Region) -> list[Region]:
+    """The province, city and county down to ``region`` that the user sees (the breadcrumb):
+    their codes are the region's prefixes padded with zeros. One query."""
+    codes = [region.code[:n].ljust(6, "0") for n in (2, 4, 6) if n <= len(region.scope_prefix)]
+    return list(Region.objects.visible_to(user).filter(code__in=codes).order_by("code"))
+
+
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
+
+
+def _coverage_rows(coverage: dict, user: User, campaign: Campaign | None) -> tuple[list[dict], dict]:
+    child_param = VILLAGE_REGION_PARAM[coverage["child_level"]]
+    region = coverage["region"]
+    # The total's list is the region's own; the user's own region needs no filter (the scope is it).
+    own_param = {} if region.pk == user.region_id or region.level not in VILLAGE_REGION_PARAM else {VILLAGE_REGION_PARAM[region.level]: region.code}
+
+    def links(place: dict) -> dict:
+        return {key: _url("villages:list", **place, category="target", coverage=key) for key, _, _ in COVERAGE_SERIES} | {
+            "targets": _url("villages:list", **place, category="target")
+        }
+
+    rows = [
+        {
+            "row": row,
+            "links": links({child_param: row.code}),
+            # A county's townships are the finest breakdown.
+            "drill": _url("dashboard:index", region=row.code, campaign=campaign.pk if campaign else None)
+            if coverage["child_level"] in dashboards.CHILD_LEVEL else None,
+        }
+        for row in coverage["rows"]
+    ]
+    return rows, {"row": coverage["total"], "links": links(own_param)}
+
+
+def _chart(categories: list[str], series: list[dict], *, horizontal: bool, unit: str) -> dict:
+    return {"categories": categories, "series": series, "horizontal": horizontal, "unit": unit}
+
+
+def dashboard(request):
+    user: User = request.user
+    if user.role not in DASHBOARD_ROLES:
+        raise PermissionDenied("统计图表供各级党委组织部、省扶贫办和系统管理员查看。")
+    campaigns = list(Campaign.objects.visible_to(user))
+    campaign = _campaign(request, campaigns)
+    region = _region(request)
+
+    coverage = dashboards.coverage_by_region(user=user, region=region)
+    coverage_rows, coverage_total = _coverage_rows(coverage, user, campaign)
+    pipeline = dashboards.pipeline_counts(user=user, campaign=campaign)
+    quotas = dashboards.quota_fulfilment(user=user, campaign=campaign)
+    campaign_pk = campaign.pk if campaign else None
+
+    pipeline_rows = [
+        {"row": row, "link": _url("secretaries:list", campaign=campaign_pk, state=row.state)} for row in pipeline["rows"]
+    ]
+    # The candidate list offers only units it has postings of: units without any get no link.
+    quota_rows = [
+        {
+            "row": row,
+            "link": _url("secretaries:list", campaign=campaign_pk, unit=row.unit_id) if row.postings else None,
+            "links": {
+                key: _url("secretaries:list", campaign=campaign_pk, unit=row.unit_id, state=key) if row.postings else None
+                for key in ("in_office", "assigned")
+            },
+        }
+        for row in quotas["rows"]
+    ]
+
+    charts = {
+        "coverage": _chart(
+            [r.name for r in coverage["rows"]],
+            [
+                {"name": label, "color": color, "stack": "villages", "data": [getattr(r["row"], key) for r in coverage_rows],
+                 "links": [r["links"][key] for r in coverage_rows]}
+                for key, label, color in COVERAGE_SERIES
+            ],
+            horizontal=True, unit="个村",
+        ),
+        "pipeline": _chart(
+            [r.label for r in pipeline["rows"]],
+            [{
+                "name": "人数", "color": "#a8201a", "data": [r.count for r in pipeline["rows"]],
+                "links": [r["link"] for r in pipeline_rows],
+                "colors": ["#a8201a" if r.in_pipeline else "#8c959f" for r in pipeline["rows"]],
+            }],
+            horizontal=False, unit="人",
+        ),
+        "quota": _chart(
+            [r.unit_name for r in quotas["rows"]],
+            [
+                {"name": label, "color": color, "stack": "quota", "data": [getattr(r["row"], key) for r in quota_rows],
+                 "links": [r["links"].get(key) for r in quota_rows]}
+                for key, label, color in QUOTA_SERIES
+            ],
+            horizontal=True, unit="人",
+        ),
+    }
+    scope = user.scope
+    province_wide = scope.everything or len(scope.region_prefix or "") == Region.PREFIX_LENGTH[Region.Level.PROVINCE]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "campaign": campaign,
+            "campaigns": campaigns,
+            "region": region,
+            "region_path": _region_path(user, region),
+            "child_level_label": Region.Level(coverage["child_level"]).label,
+            "coverage_rows": coverage_rows,
+            "coverage_total": coverage_total,
+            "pipeline": pipeline,
+            "pipeline_rows": pipeline_rows,
+            "quotas": quotas,
+            "quota_rows": quota_rows,
+            "quota_scope": "省直单位" if scope.unit_level else "省直及中央在晋单位" if province_wide else f"派往{user.scope_label}各县的各级单位",
+            "charts": charts,
+        },
+    )
