@@ -14,6 +14,7 @@ class CountySubmitForm(forms.Form):
 
 
 class CitySubmitForm(CountySubmitForm):
+    field_order = ["seen_latest", "signer", "scan", "note"]
     signer = forms.CharField(label="审核人（部长签字）", max_length=30, help_text="在纸质台账上签字的部长姓名")
     scan = forms.FileField(
         label="签字盖章扫描件",

@@ -81,7 +81,7 @@ def submission_detail(request, pk: int):
         {
             "submission": submission,
             "decisions": decisions,
-            "events": submission.events.select_related("actor"),
+            "events": services.history(submission),
             "diff": services.diff_since_previous(submission),
             "columns": columns,
             "rows": [[row.get(key, "") for key, _ in columns] for row in submission.rows],

@@ -409,6 +409,17 @@ def diff_since_previous(submission: Submission) -> SnapshotDiff | None:
     return snapshot_diff(old_rows=submission.previous.rows, new_rows=submission.rows, columns=submission.columns)
 
 
+def history(submission: Submission) -> list[SubmissionEvent]:
+    """The events of this submission and of the returned ones it follows, oldest first: the
+    page shows how it came to be (submitted, returned with a reason, submitted again)."""
+    chain = []
+    node = submission
+    while node is not None:
+        chain.append(node.pk)
+        node = node.previous
+    return list(SubmissionEvent.objects.filter(submission__in=chain).select_related("actor", "submission").order_by("at", "id"))
+
+
 # --- reads: each region against its deadline ------------------------------------------------
 @dataclass
 class RegionStatus:
