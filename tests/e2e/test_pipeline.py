@@ -6,11 +6,11 @@ import re
 from playwright.sync_api import expect
 
 from secretaries.models import Posting
-from tests.secretaries.conftest import applied, campaign, categories, kelan_poor_villages  # noqa: F401  (the pipeline's fixtures)
+from tests.secretaries.conftest import applied, campaign, categories, kelan_poor_villages, kelan_weak_only_village  # noqa: F401  (the pipeline's fixtures)
 
 
 def test_a_provincial_candidate_walks_through_the_pipeline(
-    page, live_server, login, screenshot, applied, unit_user, poverty_office_user, province_user, kelan_user, kelan_poor_villages
+    page, live_server, login, screenshot, applied, unit_user, poverty_office_user, province_user, kelan_user, kelan_poor_villages, kelan_weak_only_village
 ):
     detail = f"{live_server.url}/postings/{applied.pk}/"
 
@@ -67,6 +67,17 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
     as_user("kelan")
     page.goto(detail)
     page.get_by_test_id("assign-link").click()
+    # A village that is not registered-poor needs a reason for a provincial cadre: refused, the
+    # reason shown in the village's row.
+    page.get_by_label("村名或代码").fill(kelan_weak_only_village.code)
+    page.get_by_role("button", name="查找").click()
+    weak_row = page.locator(f'tr[data-village="{kelan_weak_only_village.code}"]')
+    weak_row.get_by_role("button", name=re.compile("分配到")).click()
+    expect(page.locator(f'tr[data-village="{kelan_weak_only_village.code}"]').get_by_test_id("assign-error")).to_contain_text("派往非贫困村须填写理由")
+    screenshot("assign-refused")
+    assert Posting.objects.get(pk=applied.pk).state == Posting.State.FILED
+    page.get_by_label("村名或代码").fill("")
+    page.get_by_role("button", name="查找").click()
     first_row = page.locator("table.assign tbody tr").first
     expect(first_row).to_contain_text("建档立卡贫困村")
     screenshot("assign-page")
