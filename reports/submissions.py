@@ -439,7 +439,8 @@ class RegionStatus:
 
     @property
     def is_late(self) -> bool:
-        return self.latest is not None and not self.is_missing and self.latest.is_late
+        # Against the deadline already at hand: no query per region.
+        return self.latest is not None and not self.is_missing and timezone.localdate(self.latest.submitted_at) > self.deadline
 
     @property
     def label(self) -> str:
@@ -524,7 +525,7 @@ def submission_todos(user: User) -> list[Todo]:
 
 def _lower_level_todos(statuses: list[RegionStatus], campaign: Campaign, unit: str, kind: str) -> list[Todo]:
     waiting = [s for s in statuses if s.latest is not None and s.latest.state == State.SUBMITTED]
-    late_waiting = sum(1 for s in waiting if s.latest.is_late)
+    late_waiting = sum(1 for s in waiting if s.is_late)
     overdue = sum(1 for s in statuses if s.is_overdue)
     not_yet = sum(1 for s in statuses if s.has_rows and s.is_missing and not s.is_overdue)
     due = statuses[0].deadline if statuses else None
