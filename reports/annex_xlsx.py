@@ -83,8 +83,9 @@ LINE_HEIGHT = 13.5  # points per line of 10-point text
 
 
 def _display_width(text: str) -> int:
-    """Width in Excel character units: a CJK character takes two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Width in Excel character units: a CJK character (three bytes in UTF-8) takes two, an ASCII
+    one (one byte) takes one — counted in C rather than character by character."""
+    return (len(text.encode("utf-8")) + len(text)) // 2
 
 
 def _row_height(layout: Layout, values: dict, start: int) -> float:
@@ -114,6 +115,8 @@ def _write_row(sheet, row: int, layout: Layout, formats: _Formats, values: dict,
         fmt = formats.cell(column.align, bold)
         if column.numeric and isinstance(value, int):
             sheet.write_number(row, col, value, fmt)
+        elif value is None or value == "":
+            sheet.write_blank(row, col, None, fmt)  # the border without an empty string to write
         else:
             sheet.write_string(row, col, "" if value is None else str(value), fmt)
 
