@@ -27,6 +27,7 @@ DASHBOARD_ROLES = frozenset({Role.PROVINCIAL_ORG, Role.POVERTY_OFFICE, Role.CITY
 # The village list's filter that selects a region of each level (villages.filters).
 VILLAGE_REGION_PARAM = {Region.Level.CITY: "city", Region.Level.COUNTY: "county", Region.Level.TOWNSHIP: "township"}
 COVERAGE_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("uncovered", "未覆盖", "#b42318"))
+SUBMISSION_COLORS = {"on_time": "#1d7a3a", "late": "#e0a100", "overdue": "#b42318", "pending": "#8c959f", "no_rows": "#c9cdd2"}
 QUOTA_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("missing", "缺额", "#c9cdd2"))
 
 
@@ -93,6 +94,18 @@ def _coverage_rows(coverage: dict, user: User, campaign: Campaign | None) -> tup
     return rows, {"row": coverage["total"], "links": links(own_param)}
 
 
+def _quota_scope(user: User) -> str:
+    """Whose quotas the quota chart compares (see dashboards.quota_fulfilment)."""
+    scope = user.scope
+    if scope.unit_level:
+        return "省直单位"
+    if scope.everything or user.region is None or user.region.level == Region.Level.PROVINCE:
+        return "省直及中央在晋单位"
+    if user.region.level == Region.Level.CITY:
+        return f"派往{user.region.name}各县（市、区）的各级单位"
+    return f"派往{user.region.name}的各级单位"
+
+
 def _chart(categories: list[str], series: list[dict], *, horizontal: bool, unit: str) -> dict:
     return {"categories": categories, "series": series, "horizontal": horizontal, "unit": unit}
 
@@ -127,6 +140,14 @@ def dashboard(request):
         for row in quotas["rows"]
     ]
 
+    submissions = dashboards.submissions_against_deadline(user=user, campaign=campaign, region=region)
+    overview = _url("submissions:list", campaign=campaign_pk)
+    submission_rows = [
+        {"row": row, "link": reverse("submissions:detail", args=[row.latest_id]) if row.latest_id else overview}
+        for row in submissions["rows"]
+    ]
+    statuses = list(dashboards.SUBMISSION_STATUSES.items())
+
     charts = {
         "coverage": _chart(
             [r.name for r in coverage["rows"]],
@@ -155,9 +176,15 @@ def dashboard(request):
             ],
             horizontal=True, unit="人",
         ),
+        "submissions": _chart(
+            [label for _, label in statuses],
+            [{
+                "name": "地区数", "color": "#1d7a3a", "data": [submissions["counts"][key] for key, _ in statuses],
+                "links": [overview for _ in statuses], "colors": [SUBMISSION_COLORS[key] for key, _ in statuses],
+            }],
+            horizontal=False, unit="个",
+        ),
     }
-    scope = user.scope
-    province_wide = scope.everything or len(scope.region_prefix or "") == Region.PREFIX_LENGTH[Region.Level.PROVINCE]
     return render(
         request,
         "reports/dashboard.html",
@@ -173,7 +200,14 @@ def dashboard(request):
             "pipeline_rows": pipeline_rows,
             "quotas": quotas,
             "quota_rows": quota_rows,
-            "quota_scope": "省直单位" if scope.unit_level else "省直及中央在晋单位" if province_wide else f"派往{user.scope_label}各县的各级单位",
+            "quota_scope": _quota_scope(user),
+            "show_submissions": user.role in dashboards.LEDGER_ROLES and campaign is not None,
+            "submissions": submissions,
+            "submission_rows": submission_rows,
+            "submission_counts": [
+                {"key": key, "label": label, "count": submissions["counts"][key], "color": SUBMISSION_COLORS[key]} for key, label in statuses
+            ],
+            "submissions_overview": overview,
             "charts": charts,
         },
     )

@@ -5,10 +5,11 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.reports.test_dashboards import data, targets  # noqa: F401 (fixture)
+from reports.submissions import county_submit
+from tests.reports.test_dashboards import data, media, targets  # noqa: F401 (fixtures)
 from tests.secretaries.conftest import campaign, categories, county_unit, county_unit_user, kelan  # noqa: F401 (fixtures)
 
-CHARTS = ("chart-coverage", "chart-pipeline", "chart-quota")
+CHARTS = ("chart-coverage", "chart-pipeline", "chart-quota", "chart-submissions")
 
 
 def expect_charts_drawn(page):
@@ -34,6 +35,7 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     expect(xinzhou.get_by_test_id("uncovered")).to_have_text(str(uncovered))
     expect(page.get_by_test_id("pipeline-in_office").get_by_test_id("count")).to_have_text("3")
     expect(page.get_by_test_id("quota-total").get_by_test_id("quota")).to_have_text("148")
+    expect(page.get_by_test_id("submission-140900").get_by_test_id("status")).to_have_text("逾期未报送")
     assert blocked == []  # nothing from outside the site: no CDN
     screenshot("dashboard-province")
 
@@ -44,7 +46,8 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     screenshot("dashboard-province-uncovered-list")
 
 
-def test_the_county_reads_its_townships_and_opens_the_secretaries_in_office(page, live_server, login, kelan_user, data, screenshot):
+def test_the_county_reads_its_townships_and_opens_the_secretaries_in_office(page, live_server, login, kelan_user, campaign, data, media, screenshot):
+    county_submit(campaign=campaign, by=kelan_user)
     login("kelan")
     page.goto(f"{live_server.url}/dashboard/")
     expect_charts_drawn(page)
@@ -54,6 +57,8 @@ def test_the_county_reads_its_townships_and_opens_the_secretaries_in_office(page
     expect(page.get_by_test_id("pipeline-total")).to_contain_text("5")
     expect(page.get_by_test_id("quota-total").get_by_test_id("quota")).to_have_text("24")
     expect(page.get_by_test_id("coverage-section")).not_to_contain_text("五寨")
+    expect(page.get_by_test_id("submission-140929").get_by_test_id("status")).to_have_text("逾期报送")
+    expect(page.get_by_test_id("submission-counts").get_by_test_id("late")).to_have_text("1")
     screenshot("dashboard-county")
 
     page.get_by_test_id("pipeline-in_office").get_by_role("link").click()

@@ -5,9 +5,12 @@ import datetime
 from html import unescape
 
 import pytest
+from django.utils import timezone
 
 from dispatch.models import DispatchingUnit
-from reports.dashboards import coverage_by_region, pipeline_counts, quota_fulfilment
+from reports.dashboards import coverage_by_region, pipeline_counts, quota_fulfilment, submissions_against_deadline
+from reports.models import CountyDeadline, deadline_for
+from reports.submissions import city_return, county_submit
 from secretaries.services import (
     posting_apply,
     posting_approve,
@@ -239,10 +242,59 @@ def test_the_menu_offers_the_dashboard_to_the_departments_only(client, xinzhou_u
 
 def test_the_page_stays_a_handful_of_aggregate_queries(client, province_user, data, django_assert_max_num_queries):
     # The page's own: campaigns, the region, its children, its breadcrumb, the coverage, the
-    # pipeline and two for the quotas; the rest is the session, the user, its scope label and the menu's
+    # pipeline, two for the quotas, the deadline and the submissions; the rest is the session, the user, its scope label and the menu's
     # permissions. Eleven cities or a county's townships, 39 units: the same count.
     client.force_login(province_user)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get("/dashboard/").status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get("/dashboard/", {"region": "140929"}).status_code == 200
+
+
+# -- submissions against the deadline ------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def statuses(result):
+    return {row.name: row.status for row in result["rows"] if row.status != "no_rows"}
+
+
+def test_a_city_sees_its_counties_late_and_missing_ledgers(xinzhou_user, kelan_user, campaign, data, media):
+    county_submit(campaign=campaign, by=kelan_user)  # the 2015 deadline is long past: late
+    result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
+    assert statuses(result) == {"岢岚县": "late", "五寨县": "overdue"}
+    counties = Region.objects.filter(parent__code="140900").count()
+    assert result["counts"] == {"on_time": 0, "late": 1, "overdue": 1, "pending": 0, "no_rows": counties - 2}
+    assert result["deadline"] == deadline_for(campaign=campaign, level="county")
+
+
+def test_before_the_deadline_a_submission_is_on_time_and_the_others_are_not_yet_due(xinzhou_user, kelan_user, campaign, data, media):
+    CountyDeadline.objects.create(campaign=campaign, due_on=timezone.localdate() + datetime.timedelta(days=30))
+    county_submit(campaign=campaign, by=kelan_user)
+    result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
+    assert statuses(result) == {"岢岚县": "on_time", "五寨县": "pending"}
+
+
+def test_a_returned_ledger_is_missing_again(xinzhou_user, kelan_user, campaign, data, media):
+    submission = county_submit(campaign=campaign, by=kelan_user)
+    city_return(submission=submission, by=xinzhou_user, reason="请补充党组织关系转入情况")
+    kelan = next(r for r in submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)["rows"] if r.name == "岢岚县")
+    assert (kelan.status, kelan.returned, kelan.latest_id) == ("overdue", 1, submission.pk)
+
+
+def test_the_province_sees_the_cities_and_the_county_only_itself(client, province_user, kelan_user, poverty_office_user, campaign, data, media):
+    province = submissions_against_deadline(user=province_user, campaign=campaign, region=province_user.region)
+    assert len(province["rows"]) == 11 and province["level"] == "city"
+    assert statuses(province) == {"忻州市": "overdue"}
+    county_submit(campaign=campaign, by=kelan_user)
+    own = submissions_against_deadline(user=kelan_user, campaign=campaign, region=kelan_user.region)
+    assert [(r.name, r.status) for r in own["rows"]] == [("岢岚县", "late")]
+    assert page(client, kelan_user).context["submission_rows"][0]["link"] == f"/submissions/{own['rows'][0].latest_id}/"
+    # Ledgers are the organization departments': 省扶贫办's dashboard has no such section.
+    assert submissions_against_deadline(user=poverty_office_user, campaign=campaign, region=poverty_office_user.region)["rows"] == []
+    assert 'data-testid="submission-section"' not in page(client, poverty_office_user).content.decode()
+    assert 'data-testid="chart-submissions"' in page(client, province_user).content.decode()
