@@ -10,7 +10,7 @@ from django.utils import timezone
 from dispatch.models import DispatchingUnit
 from reports.dashboards import coverage_by_region, pipeline_counts, quota_fulfilment, submissions_against_deadline
 from reports.models import CountyDeadline, deadline_for
-from reports.submissions import city_return, county_submit
+from reports.submissions import city_return, county_statuses, county_submit
 from secretaries.services import (
     posting_apply,
     posting_approve,
@@ -263,6 +263,17 @@ def statuses(result):
     return {row.name: row.status for row in result["rows"] if row.status != "no_rows"}
 
 
+def overview_statuses(campaign, city):
+    """The same regions as the submissions overview judges them (reports.submissions)."""
+    def status(s):
+        if not s.is_missing:
+            return "late" if s.is_late else "on_time"
+        if not s.has_rows:
+            return "no_rows"
+        return "overdue" if s.is_overdue else "pending"
+    return {s.region.code: status(s) for s in county_statuses(campaign=campaign, city=city)}
+
+
 def test_a_city_sees_its_counties_late_and_missing_ledgers(xinzhou_user, kelan_user, campaign, data, media):
     county_submit(campaign=campaign, by=kelan_user)  # the 2015 deadline is long past: late
     result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
@@ -270,6 +281,7 @@ def test_a_city_sees_its_counties_late_and_missing_ledgers(xinzhou_user, kelan_u
     counties = Region.objects.filter(parent__code="140900").count()
     assert result["counts"] == {"on_time": 0, "late": 1, "overdue": 1, "pending": 0, "no_rows": counties - 2}
     assert result["deadline"] == deadline_for(campaign=campaign, level="county")
+    assert {row.code: row.status for row in result["rows"]} == overview_statuses(campaign, xinzhou_user.region)
 
 
 def test_before_the_deadline_a_submission_is_on_time_and_the_others_are_not_yet_due(xinzhou_user, kelan_user, campaign, data, media):
@@ -277,6 +289,7 @@ def test_before_the_deadline_a_submission_is_on_time_and_the_others_are_not_yet_
     county_submit(campaign=campaign, by=kelan_user)
     result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
     assert statuses(result) == {"岢岚县": "on_time", "五寨县": "pending"}
+    assert {row.code: row.status for row in result["rows"]} == overview_statuses(campaign, xinzhou_user.region)
 
 
 def test_a_returned_ledger_is_missing_again(xinzhou_user, kelan_user, campaign, data, media):
