@@ -50,6 +50,9 @@ class DispatchingUnit(models.Model):
         UNIVERSITY = "university", "高等院校"
         PEOPLES_ORGANIZATION = "peoples_organization", "人民团体"
 
+    # 国有企业、事业单位 in Shanxi's 2015 count (附表3/附表4): these kinds, whatever the level.
+    ENTERPRISE_KINDS = (Kind.INSTITUTION, Kind.STATE_ENTERPRISE, Kind.UNIVERSITY)
+
     name = models.CharField("单位名称", max_length=100)
     level = models.CharField("单位层级", max_length=16, choices=Level.choices)
     kind = models.CharField("单位性质", max_length=32, choices=Kind.choices)

@@ -204,7 +204,7 @@ LAYOUTS = {"1": ANNEX1, "3": ANNEX3, "4": ANNEX4}
 COUNTED_STATES = (Posting.State.ASSIGNED, Posting.State.IN_OFFICE, Posting.State.ENDED)
 
 Level, Kind = DispatchingUnit.Level, DispatchingUnit.Kind
-ENTERPRISE_KINDS = (Kind.INSTITUTION, Kind.STATE_ENTERPRISE, Kind.UNIVERSITY)
+ENTERPRISE_KINDS = DispatchingUnit.ENTERPRISE_KINDS
 
 
 def unit_level_groups(prefix: str = "unit__") -> list[tuple[str, str, Q]]:

@@ -10,7 +10,7 @@ from dispatch.models import DispatchingUnit, Role, User
 
 def test_demo_has_one_account_per_role_scoped_to_real_places(regions):
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--accounts-only", stdout=out)
 
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.get(username="kelan").scope_label == "山西省忻州市岢岚县"
@@ -22,14 +22,14 @@ def test_demo_has_one_account_per_role_scoped_to_real_places(regions):
 
 
 def test_a_second_load_changes_nothing_and_keeps_changed_passwords(regions):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--accounts-only", stdout=StringIO())
     kelan = User.objects.get(username="kelan")
     kelan.set_password("changed-by-the-county-2015")
     kelan.save()
     before = list(User.objects.order_by("id").values())
 
     out = StringIO()
-    call_command("load_demo", "--quiet-accounts", stdout=out)
+    call_command("load_demo", "--accounts-only", "--quiet-accounts", stdout=out)
 
     assert "新增 0 项" in out.getvalue()
     assert list(User.objects.order_by("id").values()) == before
