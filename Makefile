@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the browser tests need: Chromium itself (Playwright's own browser download does
-# not work offline) and a CJK font, without which Chinese renders as empty boxes in screenshots.
+# Debian packages the tests need: Chromium itself (Playwright's own browser download does not
+# work offline), a CJK font, without which Chinese renders as empty boxes in screenshots and
+# PDFs, and LibreOffice Calc with poppler to print a downloaded 附表3 to PDF and read it back.
 BROWSER_PACKAGES := chromium fonts-noto-cjk libreoffice-calc poppler-utils
 
 .PHONY: run test setup install install-test browser-deps demo bench clean help
@@ -45,10 +46,12 @@ run: setup
 test: install-test browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The import benchmark of issue #3 on PostgreSQL (~10 min); rewrites docs/performance.md.
+# The import benchmark of issue #3 on PostgreSQL (~10 min) and the demo load of issue #5 on
+# SQLite and PostgreSQL (~3 min); both rewrite their sections of docs/performance.md.
 bench: install
 	bench/ensure-postgres
 	$(PY) bench/run.py
+	$(PY) bench/demo.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -4,11 +4,11 @@ what the county backfills. Read-only; the numbers come from ``dispatch.coverage`
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from dispatch.coverage import coverage_plan
-from dispatch.models import Campaign, Role
+from dispatch.models import Role
+from dispatch.selectors import chosen_campaign
 
 # Units and secretaries plan nothing by county; the plan is the organization departments'.
 NO_PLAN_ROLES = (Role.UNIT, Role.SECRETARY)
@@ -18,14 +18,7 @@ def coverage_plan_view(request):
     user = request.user
     if user.role in NO_PLAN_ROLES:
         raise PermissionDenied("选派覆盖计划由各级党委组织部掌握，派出单位和第一书记用户无权查看。")
-    campaigns = list(Campaign.objects.visible_to(user))
-    wanted = request.GET.get("campaign")
-    if wanted:
-        if not wanted.isdigit():
-            raise Http404("没有这个选派批次。")
-        campaign = get_object_or_404(Campaign.objects.visible_to(user), pk=int(wanted))
-    else:
-        campaign = next((c for c in campaigns if c.is_current), None)
+    campaign, campaigns = chosen_campaign(request)
     plan = coverage_plan(user=user, campaign=campaign)
     scope = user.scope
     return render(

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from dispatch.annex2 import annex2_quotas, annex2_workbook
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from dispatch.quota_resources import IMPORT_PERMISSION, QuotaResource
 from dispatch.quota_services import Cell, QuotaRefused, quota_matrix_save
+from dispatch.selectors import chosen_campaign
 from villages.import_views import ImportPages
 from villages.models import Region
 
@@ -37,11 +38,7 @@ def _int_list(values: list[str]) -> list[int]:
 def _selection(request):
     """The campaign, the chosen city (or None) and the counties of the page, all in scope."""
     user = request.user
-    campaign = Campaign.current()
-    wanted = request.GET.get("campaign")
-    if wanted:
-        # Earlier campaigns stay readable; only the current one is edited.
-        campaign = get_object_or_404(Campaign.objects.visible_to(user), pk=int(wanted) if wanted.isdigit() else 0)
+    campaign, _ = chosen_campaign(request)
     cities = Region.objects.visible_to(user).filter(level=Region.Level.CITY).order_by("code")
     city = None
     if request.GET.get("city"):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from dispatch.models import User
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from dispatch.models import Campaign, User
 from villages.models import POOR_COUNTY, Region
 
 _DEPTH = {Region.Level.PROVINCE: 0, Region.Level.CITY: 1, Region.Level.COUNTY: 2, Region.Level.TOWNSHIP: 3}
@@ -31,3 +34,16 @@ def scope_summary(*, user: User) -> list[dict]:
     if user.region is not None and user.region.level == Region.Level.COUNTY:
         summary.insert(0, {"label": "贫困县类别", "value": "、".join(user.region.poverty_labels) or "非贫困县"})
     return summary
+
+
+def chosen_campaign(request) -> tuple[Campaign | None, list[Campaign]]:
+    """The campaign a report page shows and the campaigns the user may pick from: ``?campaign=``
+    if the user sees it (anything else is 404), by default the current one. Earlier campaigns
+    stay readable; only the current one is edited."""
+    campaigns = list(Campaign.objects.visible_to(request.user))
+    wanted = request.GET.get("campaign", "")
+    if not wanted:
+        return next((c for c in campaigns if c.is_current), None), campaigns
+    if not wanted.isdigit():
+        raise Http404("没有这个选派批次。")
+    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(wanted)), campaigns

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from dispatch.models import Campaign, Role
 from dispatch.navigation import NavItem, register_nav
+from dispatch.selectors import chosen_campaign
 from reports.annex_xlsx import write_xlsx
 from reports.annexes import LAYOUTS, Layout, department_name, ledger_rows, reference_date, statistics_table, summary_table
 from villages.models import Region
@@ -55,14 +56,7 @@ def _selection(request) -> Selection:
     user = request.user
     if not (user.is_superuser or user.role in ANNEX_ROLES):
         raise PermissionDenied("台账和统计表由各级党委组织部编制，您的角色无权查看。")
-    campaigns = list(Campaign.objects.visible_to(user))
-    wanted = request.GET.get("campaign")
-    if wanted:
-        if not wanted.isdigit():
-            raise Http404("没有这个选派批次。")
-        campaign = get_object_or_404(Campaign.objects.visible_to(user), pk=int(wanted))
-    else:
-        campaign = next((c for c in campaigns if c.is_current), None)
+    campaign, campaigns = chosen_campaign(request)
     in_scope = Region.objects.visible_to(user).filter(level__in=REGION_LEVELS)
     if user.region is not None and user.region.level in REGION_LEVELS:
         root = get_object_or_404(in_scope, pk=user.region_id)

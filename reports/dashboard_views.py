@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from dispatch.models import Campaign, Role, User
 from dispatch.navigation import NavItem, register_nav
+from dispatch.selectors import chosen_campaign
 from reports import dashboards
 from villages.models import Region
 
@@ -34,15 +35,6 @@ QUOTA_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未�
 def register() -> None:
     """Menu entries and 待办 of this part of the reports app (called from ReportsConfig.ready)."""
     register_nav(NavItem("统计图表", "dashboard:index", roles=DASHBOARD_ROLES, order=50))
-
-
-def _campaign(request, campaigns: list[Campaign]) -> Campaign | None:
-    wanted = request.GET.get("campaign")
-    if wanted:
-        if not wanted.isdigit():
-            raise Http404("没有这个选派批次。")
-        return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(wanted))
-    return next((c for c in campaigns if c.is_current), None)
 
 
 def _region(request) -> Region:
@@ -114,8 +106,7 @@ def dashboard(request):
     user: User = request.user
     if user.role not in DASHBOARD_ROLES:
         raise PermissionDenied("统计图表供各级党委组织部、省扶贫办和系统管理员查看。")
-    campaigns = list(Campaign.objects.visible_to(user))
-    campaign = _campaign(request, campaigns)
+    campaign, campaigns = chosen_campaign(request)
     region = _region(request)
 
     coverage = dashboards.coverage_by_region(user=user, region=region)

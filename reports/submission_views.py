@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from dispatch.models import Campaign, Role
+from dispatch.selectors import chosen_campaign
 from reports import submissions as services
 from reports.models import Submission, deadline_for
 from reports.submission_forms import DECISION_FORMS, CitySubmitForm, CountySubmitForm
@@ -31,13 +32,6 @@ SUBMITTING_LEVEL = {Role.COUNTY_ORG: Submission.Level.COUNTY, Role.CITY_ORG: Sub
 PAGE_COLUMNS = ("serial", "county", "township", "village", "name", "sex", "birth", "unit", "unit_level", "start", "notes")
 
 
-def _campaign(request) -> Campaign | None:
-    wanted = request.GET.get("campaign", "")
-    if wanted:
-        return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(wanted) if wanted.isdigit() else 0)
-    return Campaign.current()
-
-
 def _scoped(request):
     return Submission.objects.visible_to(request.user).select_related("region", "campaign", "submitted_by", "decided_by")
 
@@ -45,8 +39,8 @@ def _scoped(request):
 @permission_required(VIEW, raise_exception=True)
 def submission_list(request):
     user = request.user
-    campaign = _campaign(request)
-    context = {"campaign": campaign, "campaigns": Campaign.objects.visible_to(user), "submits": user.role in SUBMITTING_LEVEL}
+    campaign, campaigns = chosen_campaign(request)
+    context = {"campaign": campaign, "campaigns": campaigns, "submits": user.role in SUBMITTING_LEVEL}
     if campaign is not None:
         if user.role == Role.CITY_ORG and user.region is not None:
             context["regions"] = services.county_statuses(campaign=campaign, city=user.region)

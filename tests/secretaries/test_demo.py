@@ -3,12 +3,13 @@ services, a different target village each, provincial units inside their quotas,
 waiting in every demo account's 待办. One load (half a minute to a minute), checked from every side
 in one test."""
 
+import re
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.test import Client
 
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from dispatch.navigation import todos_for
@@ -47,6 +48,13 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
     assert stats.ok, stats.failed_checks
     summary = summary_table(campaign=campaign, region=province).total.values
     assert (summary["weak"], summary["poor"], summary["both"], summary["targets"], summary["sent"]) == (2697, 7993, 794, 9896, 9395)
+    # And so the province's pages print them.
+    client = Client()
+    client.force_login(User.objects.get(username="shengzzb"))
+    annex4 = _row(client.get("/annexes/4/").content.decode(), "合计")
+    assert _run_of(annex4, [9395, 15, 506, 1475, 6483, 916]), annex4
+    annex1 = _row(client.get("/annexes/1/").content.decode(), "全省合计")
+    assert _run_of(annex1, [21895, 2697, 7993, 794, 9896, 9395]), annex1
 
     # Each in a different target village of its posting's county.
     villages = in_office.values_list("village_id", "village__county_id", "county_id", "village__is_weak_organization", "village__is_registered_poor")
@@ -110,3 +118,17 @@ def _actions_by_posting(postings) -> dict[int, list[str]]:
     for posting_id, action in PostingEvent.objects.filter(posting__in=postings).order_by("posting_id", "at", "id").values_list("posting_id", "action"):
         actions.setdefault(posting_id, []).append(action)
     return actions
+
+
+def _row(html: str, label: str) -> list[str]:
+    """The cells of the table row that has a cell reading ``label``."""
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
+        cells = [re.sub(r"<[^>]+>|,", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, re.S)]
+        if label in cells:
+            return cells
+    return []
+
+
+def _run_of(cells: list[str], numbers: list[int]) -> bool:
+    wanted = [str(n) for n in numbers]
+    return any(cells[i : i + len(wanted)] == wanted for i in range(len(cells)))
