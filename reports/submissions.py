@@ -137,7 +137,7 @@ def lock_reason(submission: Submission | None) -> str:
 
 def _submit(
     *, campaign: Campaign, region: Region, level: str, by: User, note: str, seen_latest_id: int | None,
-    signer: str = "", scan: tuple[bytes, str] | None = None, check=None,
+    signer: str = "", scan: tuple[bytes, str] | None = None, check=None, at: datetime.datetime | None = None,
 ) -> Submission:
     saved = []
     try:
@@ -155,7 +155,7 @@ def _submit(
             snapshot = take_snapshot(campaign=campaign, region=region)
             if check is not None:
                 check(snapshot)
-            now = timezone.now()
+            now = at or timezone.now()
             submission = Submission(
                 campaign=campaign, region=region, level=level, previous=latest, submitted_by=by, submitted_at=now, note=note.strip(),
                 signer=signer.strip(), columns=snapshot.columns, rows=snapshot.rows, row_count=len(snapshot.rows),
@@ -188,15 +188,18 @@ def _submit(
         raise
 
 
-def county_submit(*, campaign: Campaign, by: User, note: str = "", seen_latest_id: int | None = None) -> Submission:
+def county_submit(
+    *, campaign: Campaign, by: User, note: str = "", seen_latest_id: int | None = None, at: datetime.datetime | None = None
+) -> Submission:
     """县委组织部 sends its county's ledger and statistics to its city.
 
     ``seen_latest_id``: the latest submission the form showed (0: none); a page opened before
     someone else submitted or the city returned is refused instead of acting on what it did
-    not show. None skips that check (management commands, tests)."""
+    not show. None skips that check (management commands, tests). ``at`` dates the submission
+    (loading a past campaign's records: the demo's 2015); by default now."""
     if by.role != Role.COUNTY_ORG or by.region is None or by.region.level != Region.Level.COUNTY:
         raise SubmissionRefused("只有县委组织部可以向市委组织部报送县级台账。")
-    return _submit(campaign=campaign, region=by.region, level=Level.COUNTY, by=by, note=note, seen_latest_id=seen_latest_id)
+    return _submit(campaign=campaign, region=by.region, level=Level.COUNTY, by=by, note=note, seen_latest_id=seen_latest_id, at=at)
 
 
 def counties_with_rows(snapshot_rows: Iterable[dict]) -> set[int]:
@@ -281,7 +284,9 @@ def _open_city_submission(county_submission: Submission) -> Submission | None:
 
 
 @transaction.atomic
-def _decide(submission_id: int, *, by: User, level: str, action: str, note: str, expected_state: str | None) -> Submission:
+def _decide(
+    submission_id: int, *, by: User, level: str, action: str, note: str, expected_state: str | None, at: datetime.datetime | None = None
+) -> Submission:
     label, sources, target = DECISIONS[action]
     # Locked for the whole transaction: a second decision on the same submission (a double
     # click, the other user of the department) waits here, then finds the state changed.
@@ -309,7 +314,7 @@ def _decide(submission_id: int, *, by: User, level: str, action: str, note: str,
     before = submission.state
     submission.state = target
     submission.decided_by = by
-    submission.decided_at = timezone.now()
+    submission.decided_at = at or timezone.now()
     fields = ["state", "decided_by", "decided_at"]
     if action == "return":
         submission.return_reason = note
@@ -328,8 +333,10 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
-def city_accept(*, submission: Submission, by: User, note: str = "", expected_state: str | None = None) -> Submission:
-    return _decide(submission.pk, by=by, level=Level.COUNTY, action="accept", note=note.strip(), expected_state=expected_state)
+def city_accept(
+    *, submission: Submission, by: User, note: str = "", expected_state: str | None = None, at: datetime.datetime | None = None
+) -> Submission:
+    return _decide(submission.pk, by=by, level=Level.COUNTY, action="accept", note=note.strip(), expected_state=expected_state, at=at)
 
 
 def city_return(*, submission: Submission, by: User, reason: str, expected_state: str | None = None) -> Submission:

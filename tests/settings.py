@@ -1,6 +1,7 @@
 """Test settings: the real settings, with a fast password hasher and what the browser tests need."""
 
 import os
+import tempfile
 
 # Playwright's sync API runs an event loop in the test's thread; Django would otherwise refuse
 # database calls made from that thread (SynchronousOnlyOperation).
@@ -15,3 +16,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # the project's static folders, as runserver does.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Uploaded and generated files (import originals, submission snapshots and scans) go to a
+# directory of this run, not to the project's media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="first-secretary-test-media-")

@@ -1,16 +1,18 @@
-"""岢岚县's ledger county → 忻州市 → province in the browser, with one return and a
-resubmission whose changes the city sees on the page."""
+"""The demo's 岢岚县 ledger county → 忻州市 → province in the browser, with one return and a
+resubmission whose changes the city sees on the page. The demo (`load_demo`) has 忻州市's other
+county ledgers accepted already, so the city can compile once 岢岚县's is in."""
 
 import datetime
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from dispatch.models import Campaign
 from reports.models import Submission
-from secretaries.services import posting_end_term, posting_recall
-from tests.reports.test_submissions import PDF, county_unit_user, in_office, target_villages
-from tests.secretaries.conftest import campaign  # noqa: F401  (the pipeline's fixture)
-from villages.models import Village
+from secretaries.models import Posting
+from secretaries.services import posting_assign, posting_end_term, posting_recall, posting_take_office, uncovered_target_villages
+from tests.reports.test_submissions import PDF
 
 
 @pytest.fixture
@@ -20,34 +22,36 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def kelan_in_office(reference_data, campaign, kelan_user):
-    ids = list(Village.objects.filter(county__name="岢岚县").order_by("code").values_list("pk", flat=True)[:5])
-    Village.objects.filter(pk__in=ids).update(is_registered_poor=True)
-    unit_user = county_unit_user(kelan_user.region, "kelan_nyj")
-    villages = target_villages("岢岚县", 4)
-    postings = [in_office(unit_user, kelan_user, v, name=n, campaign=campaign) for v, n in zip(villages, ["王志刚", "刘玉兰", "陈晓东"])]
-    return unit_user, postings, villages[3]
+def demo(reference_data, media, kelan_user, xinzhou_user, province_user):
+    """The demo data set, its kelan, xinzhou and shengzzb being the tests' users (password of
+    tests.factories)."""
+    call_command("load_demo", "--quiet-accounts")
+    return Campaign.objects.get(is_current=True)
 
 
-def test_kelan_ledger_goes_to_the_province_with_one_return(
-    page, live_server, login, screenshot, media, tmp_path, campaign, kelan_in_office, kelan_user, xinzhou_user, province_user
-):
-    unit_user, (wang, liu, chen), spare_village = kelan_in_office
+def _label(posting: Posting) -> str:
+    return f"{posting.cadre.name}（{posting.village.name}）"
+
+
+def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_server, login, screenshot, tmp_path, demo, kelan_user):
+    kelan = kelan_user.region
+    in_office = list(Posting.objects.filter(county=kelan, state=Posting.State.IN_OFFICE).select_related("cadre", "village").order_by("pk"))
+    wang, liu = in_office[0], in_office[1]
 
     def as_user(username):
         page.context.clear_cookies()
         login(username)
 
-    # 岢岚县委组织部 submits its ledger of three secretaries.
+    # 岢岚县委组织部 submits its ledger of the demo's secretaries in office.
     as_user("kelan")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="报送").click()
     expect(page.get_by_test_id("own-state")).to_contain_text("逾期未报送")
     page.get_by_test_id("submit-link").click()
-    expect(page.get_by_test_id("row-count")).to_have_text("3")
+    expect(page.get_by_test_id("row-count")).to_have_text(str(len(in_office)))
     page.get_by_label("报送说明").fill("岢岚县第一书记工作台账，请审核。")
     screenshot("submission-county-new")
     page.get_by_role("button", name="报送").click()
-    expect(page.locator(".message.success")).to_contain_text("已报送岢岚县县级台账（3 条台账记录）")
+    expect(page.locator(".message.success")).to_contain_text(f"已报送岢岚县县级台账（{len(in_office)} 条台账记录）")
     expect(page.get_by_test_id("state")).to_have_text("已报送待接收")
     expect(page.get_by_test_id("no-actions")).to_be_visible()
 
@@ -58,22 +62,26 @@ def test_kelan_ledger_goes_to_the_province_with_one_return(
     expect(row).to_contain_text("已报送待接收（逾期报送）")
     screenshot("submission-city-overview")
     row.get_by_role("link", name="查看并处理").click()
-    page.get_by_label("退回理由").fill("刘玉兰已期满，请更新台账后重报。")
+    page.get_by_label("退回理由").fill(f"{liu.cadre.name}已期满，请更新台账后重报。")
     page.get_by_role("button", name="退回").click()
     expect(page.get_by_test_id("state")).to_have_text("已退回")
 
-    # The county changes its postings: one recalled, one term ended, one new secretary.
+    # The county changes its postings: one recalled, one term ended, and one of the secretaries
+    # waiting for 岢岚县 assigned to an uncovered village and in office.
     posting_recall(posting=wang, by=kelan_user, reason="工作调整")
     posting_end_term(posting=liu, by=kelan_user, end_date=datetime.date(2016, 3, 1))
-    in_office(unit_user, kelan_user, spare_village, name="孙丽", campaign=campaign)
+    waiting = Posting.objects.filter(county=kelan, state=Posting.State.FILED, unit__level="county").first()
+    village = uncovered_target_villages(county=kelan).order_by("code").first()
+    posting_assign(posting=waiting, by=kelan_user, village=village)
+    sun = posting_take_office(posting=waiting, by=kelan_user, start_date=datetime.date(2015, 8, 12), party_relation_transferred=True)
 
     # 岢岚县 sees the reason, the changes since, and resubmits.
     as_user("kelan")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="报送").click()
-    expect(page.get_by_test_id("own-return-reason")).to_have_text("刘玉兰已期满，请更新台账后重报。")
+    expect(page.get_by_test_id("own-return-reason")).to_have_text(f"{liu.cadre.name}已期满，请更新台账后重报。")
     page.get_by_test_id("submit-link").click()
-    expect(page.get_by_test_id("preview-diff")).to_contain_text("新增：孙丽")
-    expect(page.get_by_test_id("preview-diff")).to_contain_text("移除：王志刚")
+    expect(page.get_by_test_id("preview-diff")).to_contain_text(f"新增：{sun.cadre.name}")
+    expect(page.get_by_test_id("preview-diff")).to_contain_text(f"移除：{wang.cadre.name}")
     screenshot("submission-county-resubmit")
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_test_id("state")).to_have_text("已报送待接收")
@@ -83,9 +91,9 @@ def test_kelan_ledger_goes_to_the_province_with_one_return(
     resubmitted = Submission.objects.get(region=kelan_user.region, state="submitted")
     page.goto(f"{live_server.url}/submissions/{resubmitted.pk}/")
     diff = page.get_by_test_id("diff")
-    expect(diff.get_by_test_id("diff-added")).to_contain_text(f"孙丽（{spare_village.name}）")
-    expect(diff.get_by_test_id("diff-removed")).to_contain_text(f"王志刚（{wang.village.name}）")
-    expect(diff.get_by_test_id("diff-changed")).to_contain_text("刘玉兰")
+    expect(diff.get_by_test_id("diff-added")).to_contain_text(_label(sun))
+    expect(diff.get_by_test_id("diff-removed")).to_contain_text(_label(wang))
+    expect(diff.get_by_test_id("diff-changed")).to_contain_text(_label(liu))
     expect(diff.get_by_test_id("diff-changed")).to_contain_text("备注 （空） → 期满免职")
     expect(page.get_by_test_id("previous-link")).to_be_visible()
     screenshot("submission-diff")
@@ -101,7 +109,8 @@ def test_kelan_ledger_goes_to_the_province_with_one_return(
     # 忻州市 signs and submits its compiled ledger with the scan of the stamped paper copy.
     as_user("xinzhou")
     page.goto(f"{live_server.url}/submissions/new/")
-    expect(page.get_by_test_id("row-count")).to_have_text("3")
+    xinzhou_rows = Posting.objects.filter(county__parent=kelan.parent, state__in=["assigned", "in_office", "ended"]).count()
+    expect(page.get_by_test_id("row-count")).to_have_text(str(xinzhou_rows))
     expect(page.get_by_test_id("pending-counties")).to_have_count(0)
     page.get_by_label("审核人（部长签字）").fill("张明远")
     scan = tmp_path / "忻州市台账签字盖章.pdf"
@@ -126,5 +135,5 @@ def test_kelan_ledger_goes_to_the_province_with_one_return(
     expect(page.get_by_test_id("state")).to_have_text("已接收")
     screenshot("submission-province-accepted")
     city = Submission.objects.get(level="city")
-    assert (city.state, city.row_count, city.signer) == ("accepted", 3, "张明远")
+    assert (city.state, city.row_count, city.signer) == ("accepted", xinzhou_rows, "张明远")
     assert list(city.events.values_list("action", flat=True)) == ["submit", "accept"]

@@ -3,6 +3,7 @@ services, a different target village each, provincial units inside their quotas,
 waiting in every demo account's 待办. One load (half a minute to a minute), checked from every side
 in one test."""
 
+import datetime
 import re
 from collections import Counter
 from io import StringIO
@@ -14,6 +15,7 @@ from django.test import Client
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from dispatch.navigation import todos_for
 from reports.annexes import statistics_table, summary_table
+from reports.models import Submission
 from secretaries.idcard import parse_id_number
 from secretaries.models import Posting, PostingEvent
 from villages.models import Region, Village
@@ -105,11 +107,18 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
     # Two of guotu's applicants were refused at qualification, with the reason on record.
     assert Posting.objects.filter(unit__name="山西省国土资源厅", state=Posting.State.REJECTED).count() == 2
 
+    # 忻州市's county ledgers but 岢岚县's were submitted on time and accepted; 岢岚县's is due.
+    accepted = Submission.objects.filter(campaign=campaign, level="county", state="accepted")
+    assert accepted.count() == Region.objects.filter(parent__code="140900", level="county").count() - 1
+    assert not accepted.filter(region__code="140929").exists()
+    assert not accepted.filter(submitted_at__date__gt=datetime.date(2015, 7, 5)).exists()
+    assert "本县台账逾期未报送（期限7月5日）" in {t.label for t in todos_for(User.objects.get(username="kelan"))}
+
     # A second load changes nothing.
-    counts = (Posting.objects.count(), PostingEvent.objects.count(), User.objects.count(), DispatchingUnit.objects.count())
+    counts = (Posting.objects.count(), PostingEvent.objects.count(), User.objects.count(), DispatchingUnit.objects.count(), Submission.objects.count())
     out = StringIO()
     call_command("load_demo", "--quiet-accounts", stdout=out)
-    assert (Posting.objects.count(), PostingEvent.objects.count(), User.objects.count(), DispatchingUnit.objects.count()) == counts
+    assert (Posting.objects.count(), PostingEvent.objects.count(), User.objects.count(), DispatchingUnit.objects.count(), Submission.objects.count()) == counts
     assert "履岗任职" not in out.getvalue()
 
 

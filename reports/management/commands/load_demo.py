@@ -1,11 +1,12 @@
 import time
 
 from django.conf import settings
-from django.db import connection
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from dispatch.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from dispatch.models import Role, User
+from reports.demo import load_demo_submissions
 from secretaries.demo import load_demo_postings
 
 
@@ -13,14 +14,15 @@ class Command(BaseCommand):
     help = (
         "Load the demo data set: one account per role, each scoped to a real place, the demo village "
         "categories, and the 2015 campaign's 9,395 secretaries in office with candidates waiting at every "
-        "earlier step, all walked through the pipeline's services (about half a minute). Prints the "
+        "earlier step, all walked through the pipeline's services, and 忻州市's county ledgers but 岢岚县's "
+        "submitted and accepted (about half a minute). Prints the "
         "accounts. Needs the reference data (load_reference_data) first. Refused in production mode; a "
         "second run changes nothing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-accounts", action="store_true", help="do not print the account table")
-        parser.add_argument("--accounts-only", action="store_true", help="load the accounts and village categories, not the secretaries")
+        parser.add_argument("--accounts-only", action="store_true", help="load the accounts and village categories, not the secretaries and ledgers")
 
     def handle(self, *args, quiet_accounts: bool = False, accounts_only: bool = False, **options):
         if settings.PRODUCTION:
@@ -39,6 +41,9 @@ class Command(BaseCommand):
                     f"演示选派记录：报名 {moved['apply']} 人，履岗任职 {moved['take_office']} 人，"
                     f"其余在各环节待办（{time.monotonic() - started:.0f} 秒）"
                 )
+            submitted = load_demo_submissions()
+            if submitted:
+                self.stdout.write(f"演示台账报送：忻州市 {submitted} 个县（区）已报送并被接收，岢岚县待报送")
         if not quiet_accounts:
             self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
             users = User.objects.select_related("region__parent__parent", "unit").in_bulk(
