@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from villages.models import Region
 from villages.scope import NOTHING, Scope, ScopedQuerySet
@@ -237,3 +239,39 @@ class User(AbstractUser):
         if self.scope.everything:
             return "全省"
         return "未设置"
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    """The queryset of an append-only log: no update() or delete() in bulk either."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.verbose_name}不能修改。")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.verbose_name}不能删除。")
+
+
+class AppendOnlyEvent(models.Model):
+    """One step in something's timeline: who, in which role, when, and a note; the concrete
+    log adds what the step was and the states from and to. Append-only: never edited or
+    deleted, by anyone, the admin included (PostingEvent, SubmissionEvent)."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self._meta.verbose_name}不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name}不能删除。")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from reports.models import CountyDeadline, Submission, SubmissionEvent
-from villages.admin import ReadOnlyAdmin
+from villages.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(CountyDeadline)
@@ -13,15 +13,9 @@ class CountyDeadlineAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
 
 
-class SubmissionEventInline(admin.TabularInline):
+class SubmissionEventInline(ReadOnlyInline):
     model = SubmissionEvent
     fields = ["at", "action", "actor", "actor_role", "from_state", "to_state", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dispatch.models import Campaign, Role
+from dispatch.models import AppendOnlyEvent, AppendOnlyQuerySet, Campaign, Role
 from villages.models import Region
 from villages.scope import Scope, ScopedQuerySet
 
@@ -163,17 +163,11 @@ def deadline_for(*, campaign: Campaign, level: str) -> datetime.date:
     return own or campaign.ledger_deadline - datetime.timedelta(days=DEFAULT_COUNTY_LEAD_DAYS)
 
 
-class SubmissionEventQuerySet(SubmissionQuerySet):
+class SubmissionEventQuerySet(AppendOnlyQuerySet, SubmissionQuerySet):
     scope_region_fields = ("submission__region__code",)
 
-    def update(self, **kwargs):
-        raise PermissionError("报送记录的操作日志不能修改。")
 
-    def delete(self):
-        raise PermissionError("报送记录的操作日志不能删除。")
-
-
-class SubmissionEvent(models.Model):
+class SubmissionEvent(AppendOnlyEvent):
     """One action on a submission: submit, accept or return; who, in which role, when, from,
     to, note. Append-only, like PostingEvent."""
 
@@ -184,27 +178,14 @@ class SubmissionEvent(models.Model):
 
     submission = models.ForeignKey(Submission, verbose_name="报送", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=16, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
-    actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
-    at = models.DateTimeField("时间", default=timezone.now)
     from_state = models.CharField("原状态", max_length=16, choices=Submission.State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=16, choices=Submission.State.choices)
-    note = models.TextField("说明", blank=True)
 
     objects = SubmissionEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         verbose_name = "报送操作日志"
         verbose_name_plural = "报送操作日志"
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}：{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("报送记录的操作日志不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("报送记录的操作日志不能删除。")
+        return f"{self.get_action_display()}：{super().__str__()}"

@@ -8,7 +8,7 @@ from secretaries import services
 from secretaries.forms import BULK_BY_ROLE
 from secretaries.models import Cadre, Posting, PostingEvent
 from secretaries.services import TRANSITIONS, TransitionRefused
-from villages.admin import ReadOnlyAdmin, ScopedAdminMixin
+from villages.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdminMixin
 
 # The transitions that need nothing but the posting (and an optional note): the admin's actions.
 ADMIN_ACTIONS = {
@@ -27,21 +27,9 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["unit"]
 
 
-class PostingEventInline(admin.TabularInline):
+class PostingEventInline(ReadOnlyInline):
     model = PostingEvent
     fields = ["at", "action", "actor", "actor_role", "from_state", "to_state", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _admin_action(name: str):

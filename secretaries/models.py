@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dispatch.models import Campaign, DispatchingUnit, Role
+from dispatch.models import AppendOnlyEvent, AppendOnlyQuerySet, Campaign, DispatchingUnit
 from secretaries.idcard import InvalidIdNumber, parse_id_number
 from villages.models import Region, Village
 from villages.scope import ScopedQuerySet
@@ -180,44 +179,21 @@ class Posting(models.Model):
         return f"{self.cadre}（{self.get_state_display()}）"
 
 
-class PostingEventQuerySet(ScopedQuerySet):
+class PostingEventQuerySet(AppendOnlyQuerySet):
     scope_region_fields = ("posting__county__code", "posting__unit__region__code")
     scope_unit_field = "posting__unit"
 
-    def update(self, **kwargs):
-        raise PermissionError("选派记录的操作日志不能修改。")
 
-    def delete(self):
-        raise PermissionError("选派记录的操作日志不能删除。")
-
-
-class PostingEvent(models.Model):
-    """One transition of a posting: who, in which role, when, from, to, note. Append-only:
-    never edited or deleted, by anyone, the admin included."""
+class PostingEvent(AppendOnlyEvent):
+    """One transition of a posting: who, in which role, when, from, to, note. Append-only."""
 
     posting = models.ForeignKey(Posting, verbose_name="选派记录", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
-    actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
-    at = models.DateTimeField("时间", default=timezone.now)
     from_state = models.CharField("原状态", max_length=16, choices=Posting.State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=16, choices=Posting.State.choices)
-    note = models.TextField("说明", blank=True)
 
     objects = PostingEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         verbose_name = "选派操作日志"
         verbose_name_plural = "选派操作日志"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("选派记录的操作日志不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("选派记录的操作日志不能删除。")

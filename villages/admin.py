@@ -72,6 +72,25 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A log shown under its object (a posting's or a submission's events): read only."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(VillageCategoryChange)
 class VillageCategoryChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "village", "field", "old_value", "new_value", "changed_by", "import_batch", "note"]
