@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The province-wide 附表3 writer, measured (bench/demo.py runs it on the demo database it has
+just loaded): our writer (`reports.annex_xlsx.write_xlsx`, XlsxWriter in constant-memory mode)
+against openpyxl's write-only mode writing the same rows with the same bordered cells, each
+twice, alternating. Prints one JSON object: seconds, rows/s and peak Python allocations
+(tracemalloc) per writer, and the rows.
+
+    DATABASE_URL=postgres://…/first_secretary_bench_demo .venv/bin/python bench/ledger.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dispatch.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.cell import WriteOnlyCell  # noqa: E402
+from openpyxl.styles import Alignment, Border, Side  # noqa: E402
+
+from dispatch.models import Campaign  # noqa: E402
+from reports.annex_xlsx import write_xlsx  # noqa: E402
+from reports.annexes import ANNEX3, ledger_rows  # noqa: E402
+from villages.models import Region  # noqa: E402
+
+
+def ours(campaign, region, out) -> None:
+    write_xlsx("3", campaign=campaign, region=region, out=out)
+
+
+def openpyxl_write_only(campaign, region, out) -> None:
+    """The same rows and bordered cells (title and header rows left out: they are constant)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("附表3")
+    thin = Side(style="thin")
+    border, wrap = Border(left=thin, right=thin, top=thin, bottom=thin), Alignment(wrap_text=True, vertical="center")
+    keys = [c.key for c in ANNEX3.columns]
+    for row in ledger_rows(campaign=campaign, region=region):
+        cells = []
+        for key in keys:
+            cell = WriteOnlyCell(ws, value=row.get(key))
+            cell.border, cell.alignment = border, wrap
+            cells.append(cell)
+        ws.append(cells)
+    wb.save(out)
+
+
+def measure(write, campaign, region) -> dict:
+    with tempfile.TemporaryFile() as out:
+        tracemalloc.start()
+        started = time.perf_counter()
+        write(campaign, region, out)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        size = out.tell()
+    return {"seconds": seconds, "peak_mib": peak / 2**20, "bytes": size}
+
+
+def main() -> None:
+    campaign = Campaign.objects.get(is_current=True)
+    province = Region.objects.get(level=Region.Level.PROVINCE)
+    rows = sum(1 for _ in ledger_rows(campaign=campaign, region=province))
+    results = {"rows": rows, "XlsxWriter constant_memory (ours)": [], "openpyxl write_only": []}
+    for _ in range(2):
+        results["XlsxWriter constant_memory (ours)"].append(measure(ours, campaign, province))
+        results["openpyxl write_only"].append(measure(openpyxl_write_only, campaign, province))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
