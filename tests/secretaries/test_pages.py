@@ -208,7 +208,7 @@ class TestRefusedFormsAreShownAgain:
         page = response.content.decode()
         form = page[page.index('data-action="extend"'):]
         form = form[: form.index("</form>")]
-        assert '<div class="form-errors" role="alert" data-testid="form-errors" style="flex: 1 0 100%; margin: 0"><p>继续留任须经派出单位同意。</p></div>' in form
+        assert '<div class="form-errors" role="alert" data-testid="form-errors"><p>继续留任须经派出单位同意。</p></div>' in form
         assert 'value="2018-08-10"' in form and 'value="村里挽留"' in form
         # The other actions' forms stay empty.
         other = page[page.index('data-action="end_term"'):]
