@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from villages.bulk import update_rows
+from villages.bulk import insert_rows, update_rows
 from villages.models import Region, Village, VillageCategoryChange
 
 REGIONS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "regions-shanxi.csv"
@@ -142,6 +142,9 @@ def category_changes(*, old: Mapping | None, new: Mapping) -> list[tuple[str, bo
     return changes
 
 
+HISTORY_FIELDS = ["village", "field", "old_value", "new_value", "changed_by", "changed_at", "import_batch", "note"]
+
+
 @transaction.atomic
 def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = "", batch_size: int = 2000) -> int:
     """Set category flags of many villages at once ({village id: {field: bool}}), writing one
@@ -157,10 +160,13 @@ def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = ""
             if not flags:
                 continue
             for field, before, after in flags:
-                history.append(VillageCategoryChange(village_id=village["id"], field=field, old_value=before, new_value=after, changed_by=by, changed_at=now, note=note))
+                history.append(
+                    {"village_id": village["id"], "field": field, "old_value": before, "new_value": after, "changed_by_id": by.pk if by else None,
+                     "changed_at": now, "import_batch_id": None, "note": note}
+                )
                 village[field] = after
             to_update.append({**village, "updated_at": now})
         update_rows(Village, to_update, [*Village.CATEGORY_FIELDS, "updated_at"])
-        VillageCategoryChange.objects.bulk_create(history)
+        insert_rows(VillageCategoryChange, history, HISTORY_FIELDS)
         changed += len(history)
     return changed
