@@ -23,6 +23,7 @@ from secretaries.services import (
     posting_reject,
     posting_return,
     posting_take_office,
+    postings_perform,
     posting_withdraw,
     uncovered_target_villages,
 )
@@ -184,6 +185,45 @@ class TestAssignment:
         second = to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
         with pytest.raises(TransitionRefused, match="在岢岚县的 1 个名额已用完"):
             posting_assign(posting=second, by=kelan_user, village=kelan_poor_villages[1])
+
+    def test_a_batch_checks_each_posting_against_those_before_it(
+        self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages
+    ):
+        QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=2)
+        others = [
+            to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
+            for _ in range(2)
+        ]
+        first, second = kelan_poor_villages[:2]
+        result = postings_perform(
+            action="assign",
+            items=[(filed.pk, {"village": first}), (others[0].pk, {"village": first}), (others[1].pk, {"village": second})],
+            by=kelan_user,
+        )
+        # The second wants the village the first just took; the third still finds one of the two
+        # quota places free: each is judged on what the batch did before it.
+        assert [p.pk for p in result.done] == [filed.pk, others[1].pk]
+        assert "已有分配或在任的第一书记" in str(result.refused[others[0].pk])
+        assert Posting.objects.get(pk=others[0].pk).state == Posting.State.FILED
+        assert PostingEvent.objects.filter(action="assign").count() == 2
+        third = to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
+        over = postings_perform(action="assign", items=[(others[0].pk, {"village": kelan_poor_villages[2]}), (third.pk, {"village": kelan_poor_villages[3]})], by=kelan_user)
+        assert over.done == [] and all("2 个名额已用完" in str(e) for e in over.refused.values())
+
+    def test_a_batch_that_breaks_a_constraint_writes_nothing(self, filed, kelan_user, unit_user, campaign, kelan_poor_villages, monkeypatch):
+        # Another transaction assigned the village after this batch read its facts: the partial
+        # unique constraint refuses the UPDATE, and the batch leaves no change and no event.
+        from secretaries import services
+
+        village = kelan_poor_villages[0]
+        rival = posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user)
+        Posting.objects.filter(pk=rival.pk).update(state=Posting.State.ASSIGNED, village=village, county=village.county)
+        monkeypatch.setattr(services.Facts, "village_taken", lambda self, village: False)
+        events = PostingEvent.objects.count()
+        with pytest.raises(TransitionRefused, match="已有分配或在任的第一书记"):
+            postings_perform(action="assign", items=[(filed.pk, {"village": village})], by=kelan_user)
+        assert Posting.objects.get(pk=filed.pk).state == Posting.State.FILED
+        assert PostingEvent.objects.count() == events
 
     def test_in_office_extend_and_recall_free_the_village(self, filed, kelan_user, kelan, kelan_poor_villages):
         village = kelan_poor_villages[0]
