@@ -2,8 +2,8 @@
 """The province-wide 附表3 writer, measured (bench/demo.py runs it on the demo database it has
 just loaded): our writer (`reports.annex_xlsx.write_xlsx`, XlsxWriter in constant-memory mode)
 against openpyxl's write-only mode writing the same rows with the same bordered cells, each
-twice, alternating. Prints one JSON object: seconds, rows/s and peak Python allocations
-(tracemalloc) per writer, and the rows.
+twice, alternating; and the province's 附表1 and 附表4 (database aggregates). Prints one JSON
+object: seconds and peak Python allocations (tracemalloc) per writer, the rows, the tables' times.
 
     DATABASE_URL=postgres://…/first_secretary_bench_demo .venv/bin/python bench/ledger.py
 """
@@ -31,7 +31,8 @@ from openpyxl.styles import Alignment, Border, Side  # noqa: E402
 
 from dispatch.models import Campaign  # noqa: E402
 from reports.annex_xlsx import write_xlsx  # noqa: E402
-from reports.annexes import ANNEX3, ledger_rows  # noqa: E402
+from reports.annexes import ANNEX3, ledger_rows, statistics_table, summary_table  # noqa: E402
+from secretaries.models import PostingEvent  # noqa: E402
 from villages.models import Region  # noqa: E402
 
 
@@ -72,10 +73,18 @@ def main() -> None:
     campaign = Campaign.objects.get(is_current=True)
     province = Region.objects.get(level=Region.Level.PROVINCE)
     rows = sum(1 for _ in ledger_rows(campaign=campaign, region=province))
-    results = {"rows": rows, "XlsxWriter constant_memory (ours)": [], "openpyxl write_only": []}
+    results = {"rows": rows, "events": PostingEvent.objects.count(), "XlsxWriter constant_memory (ours)": [], "openpyxl write_only": []}
     for _ in range(2):
         results["XlsxWriter constant_memory (ours)"].append(measure(ours, campaign, province))
         results["openpyxl write_only"].append(measure(openpyxl_write_only, campaign, province))
+    # The two aggregate tables of the province, best of three.
+    for name, build in (("附表1", summary_table), ("附表4", statistics_table)):
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            build(campaign=campaign, region=province)
+            times.append(time.perf_counter() - started)
+        results[name] = min(times)
     print(json.dumps(results))
 
 

@@ -30,6 +30,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from dispatch.demo import DEMO_PASSWORD
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
 from dispatch.quota_services import quota_set
 from dispatch.roles import role_group_name
@@ -69,7 +70,7 @@ CENTRAL_ORGANS = ["国家统计局山西调查总队", "中国人民银行太原
 CITY_ORGANS = """委办公室 人民政府办公室 纪委 委组织部 委宣传部 发展和改革委员会 财政局 农业委员会 水务局 林业局 民政局 教育局""".split()
 CITY_ENTERPRISES = ["人民医院", "农业科学研究所", "供水集团有限公司"]
 # Few units per county, each sending several: the demo walks each unit's candidates as one batch.
-COUNTY_ORGANS = """委办公室 人民政府办公室 发展和改革局 农业委员会 国土资源局""".split()
+COUNTY_ORGANS = """委办公室 人民政府办公室 农业委员会""".split()
 COUNTY_ENTERPRISES = ["农业技术推广中心"]
 
 SURNAMES = """王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗 梁 宋 郑 谢 韩 唐 冯 于 董 萧 程 曹 袁 邓 许 傅 沈 曾 彭 吕
@@ -114,7 +115,10 @@ def _largest_remainder(total: int, weights: dict) -> dict:
 
 
 class DemoBuilder:
-    def __init__(self, campaign: Campaign):
+    """plan_seats() decides who goes where, create_accounts() gives every acting department and
+    unit its user, walk() creates the people and drives them through the services."""
+
+    def __init__(self, campaign: Campaign, province_user: User):
         self.rng = random.Random(SEED)
         self.campaign = campaign
         self.province = Region.objects.get(level=Region.Level.PROVINCE)
@@ -130,7 +134,8 @@ class DemoBuilder:
         for county_id, vs in villages.items():
             self.rng.shuffle(vs)
             self.free[county_id] = sorted(vs, key=lambda v: not v.is_registered_poor)
-        self.password = make_password("demo-2015")
+        self.province_user = province_user
+        self.password = make_password(DEMO_PASSWORD)
         self.unit_users: dict[int, User] = {}
         self.org_users: dict[int, User] = {}
 
@@ -160,7 +165,7 @@ class DemoBuilder:
             return DispatchingUnit.Kind.STATE_ENTERPRISE
         return DispatchingUnit.Kind.INSTITUTION
 
-    def _accounts(self, province_user: User) -> None:
+    def create_accounts(self) -> None:
         """An HR account for every unit that sends someone, and the organization departments of
         every city and county (username: the division code, e.g. xian140930), all with the demo
         password. The named demo accounts (guotu, xinzhou, kelan…) stand for their own."""
@@ -187,11 +192,10 @@ class DemoBuilder:
                 self.unit_users[u.unit_id] = u
             else:
                 self.org_users[u.region_id] = u
-        self.province_user = province_user
         self.poverty_office_user = User.objects.filter(role=Role.POVERTY_OFFICE).order_by("pk").first()
 
     # --- where everyone goes ---------------------------------------------------------------
-    def plan_seats(self, province_user: User) -> Plan:
+    def plan_seats(self) -> Plan:
         rng, plan = self.rng, Plan()
         quotas = list(QuotaAllocation.objects.filter(campaign=self.campaign).select_related("unit", "county").order_by("county__code", "unit__name"))
         quota_counties = {q.county_id for q in quotas}
@@ -237,7 +241,7 @@ class DemoBuilder:
                 left -= n
                 i += 1
                 quota = QuotaAllocation.objects.filter(campaign=self.campaign, unit=unit, county_id=county).first()
-                quota = quota_set(campaign=self.campaign, unit=unit, county=self.counties[county], count=(quota.count if quota else 0) + n, by=province_user)
+                quota = quota_set(campaign=self.campaign, unit=unit, county=self.counties[county], count=(quota.count if quota else 0) + n, by=self.province_user)
                 key = quota.pk
                 filled[key] = (quota, filled[key][1] + n if key in filled else n)
         for q, n in filled.values():
@@ -467,7 +471,7 @@ def load_demo_postings(*, province_user: User) -> dict[str, int]:
     campaign = Campaign.objects.get(is_current=True)
     if Posting.objects.filter(campaign=campaign).exists():
         return {}
-    builder = DemoBuilder(campaign)
-    builder.plan = builder.plan_seats(province_user)
-    builder._accounts(province_user)
+    builder = DemoBuilder(campaign, province_user)
+    builder.plan = builder.plan_seats()
+    builder.create_accounts()
     return builder.walk()

@@ -137,3 +137,14 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     city = Submission.objects.get(level="city")
     assert (city.state, city.row_count, city.signer) == ("accepted", xinzhou_rows, "张明远")
     assert list(city.events.values_list("action", flat=True)) == ["submit", "accept"]
+
+    # The province's dashboard and 附表4 over the whole demo campaign: 9,395 sent (one recalled and
+    # one new in 岢岚县 above), of whom one has ended the term.
+    page.goto(f"{live_server.url}/dashboard/")
+    total = page.get_by_test_id("coverage-total")
+    expect(total.get_by_test_id("targets")).to_have_text("9896")
+    expect(total.get_by_test_id("in_office")).to_have_text("9394")
+    screenshot("demo-dashboard-province")
+    page.goto(f"{live_server.url}/annexes/4/")
+    expect(page.locator("tr.total").last).to_contain_text("9,395")
+    screenshot("demo-annex4-province")
