@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,11 +24,14 @@ from dispatch.models import Campaign, Role
 from dispatch.navigation import NavItem, register_nav
 from dispatch.selectors import chosen_campaign
 from reports.annex_xlsx import write_xlsx
-from reports.annexes import LAYOUTS, Layout, department_name, ledger_rows, reference_date, statistics_table, summary_table
+from reports.annexes import (
+    LAYOUTS, Layout, department_name, ledger_queryset, ledger_rows, reference_date, statistics_table, summary_table,
+)
 from villages.models import Region
 
 # The organization departments that keep and compile the ledgers, the poverty office (to read)
 # and administrators; units, townships and secretaries have no annex of their own.
+LEDGER_PAGE_SIZE = 1000  # 附表3 rows per screen page: a county's or a city's ledger fits on one
 ANNEX_ROLES = frozenset({Role.PROVINCIAL_ORG, Role.POVERTY_OFFICE, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN})
 REGION_LEVELS = (Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)
 ANNEX_NOTES = {
@@ -89,7 +94,8 @@ def _cells(layout: Layout, values: dict, label: str = "") -> list[dict]:
         columns = columns[layout.label_span:]
     for column in columns:
         value = values.get(column.key, "")
-        cells.append({"text": _number(value) if column.numeric else _number(value), "align": column.align, "colspan": 1})
+        # Figures with thousands separators; a 序号 or a phone number as written.
+        cells.append({"text": _number(value) if column.numeric else ("" if value is None else str(value)), "align": column.align, "colspan": 1})
     return cells
 
 
@@ -122,7 +128,12 @@ def annex_page(request, annex: str):
     }
     if campaign is not None:
         if annex == "3":
-            context["lines"] = _ledger_lines(layout, ledger_rows(campaign=campaign, region=region))
+            # On screen a page of rows at a time (the province's ledger is over 9,000 rows); the
+            # serial numbers run on, and the .xlsx holds them all.
+            total = ledger_queryset(campaign=campaign, region=region).count()
+            page = Paginator(range(total), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+            rows = islice(ledger_rows(campaign=campaign, region=region), page.start_index() - 1 if total else 0, page.end_index())
+            context.update(lines=_ledger_lines(layout, rows), page=page, total=total)
         else:
             table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region)
             context["lines"] = [

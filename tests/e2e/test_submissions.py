@@ -12,6 +12,7 @@ from dispatch.models import Campaign
 from reports.models import Submission
 from secretaries.models import Posting
 from secretaries.services import posting_assign, posting_end_term, posting_recall, posting_take_office, uncovered_target_villages
+from tests.e2e.conftest import ARTIFACTS
 from tests.reports.test_submissions import PDF
 
 
@@ -148,3 +149,14 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     page.goto(f"{live_server.url}/annexes/4/")
     expect(page.locator("tr.total").last).to_contain_text("9,395")
     screenshot("demo-annex4-province")
+
+    # The province's ledger on screen, a thousand rows a page.
+    page.goto(f"{live_server.url}/annexes/3/")
+    expect(page.get_by_test_id("ledger-range")).to_contain_text("共 9395 条，本页为第 1–1000 条")
+    page.get_by_role("link", name="下一页").click()
+    expect(page.get_by_test_id("ledger-range")).to_contain_text("本页为第 1001–2000 条")
+    expect(page.locator("tbody tr").first.locator("td").first).to_have_text("1001")
+    # A thousand rows are too tall for a full-page picture: the top, and the pager at the bottom.
+    page.screenshot(path=str(ARTIFACTS / "demo-annex3-province-page2-top.png"))
+    page.get_by_role("navigation", name="分页").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "demo-annex3-province-page2-pager.png"))

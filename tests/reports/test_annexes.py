@@ -410,6 +410,19 @@ def test_the_ledger_page_lists_the_countys_secretaries(client, kelan_user, campa
     assert 'rowspan="2"' in body and 'colspan="3"' in body  # the two-level header
 
 
+def test_a_long_ledger_is_shown_a_page_at_a_time_with_its_serial_numbers_running_on(client, province_user, campaign, ledger, monkeypatch):
+    from reports import annex_views
+
+    monkeypatch.setattr(annex_views, "LEDGER_PAGE_SIZE", 3)  # the province's 8 rows: 3 + 3 + 2
+    first = page(client, province_user, "/annexes/3/").content.decode()
+    last = page(client, province_user, "/annexes/3/", page="3").content.decode()
+    assert first.count("data-posting=") == 3 and last.count("data-posting=") == 2
+    assert "共 8 条，本页为第 7–8 条" in last and "第 3 / 3 页" in last
+    assert '<td class="center">7</td>' in last  # serial numbers continue across pages
+    one_page = page(client, province_user, "/annexes/3/", region="140928").content.decode()  # 五寨县: 2 rows
+    assert one_page.count("data-posting=") == 2 and 'data-testid="ledger-range"' not in one_page
+
+
 def test_the_statistics_page_shows_the_check_figures_and_warns_when_one_fails(client, kelan_user, campaign, ledger):
     body = page(client, kelan_user, "/annexes/4/").content.decode()
     assert 'data-testid="check-warning"' in body
