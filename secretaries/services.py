@@ -258,9 +258,9 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
     locked for the whole transaction. ``at`` dates the events (loading a past campaign's
     records); by default now.
 
-    Used by the bulk actions of the list page and by the demo data, which drives thousands of
-    postings through the pipeline: one lock query per thousand postings, one UPDATE and one
-    INSERT per two thousand instead of a transaction each."""
+    Every posting_* function is this with one item; the demo data drives thousands of postings
+    through it: one lock query per thousand postings, one UPDATE and one INSERT per two
+    thousand instead of a transaction each."""
     t = TRANSITIONS[action]
     rule = RULES[action]
     items = list(items)
