@@ -59,6 +59,11 @@ class SubmissionQuerySet(ScopedQuerySet):
     def open(self) -> SubmissionQuerySet:
         return self.filter(state__in=Submission.OPEN_STATES)
 
+    def without_snapshot(self) -> SubmissionQuerySet:
+        """Leave the frozen rows (a city's may be thousands) in the database: statuses, lists,
+        decisions and downloads do not read them; the detail page and the diff do."""
+        return self.defer("rows", "columns")
+
 
 def submission_file_path(instance: Submission, filename: str) -> str:
     """submissions/<campaign>/<region code>/<file name>: the service names the files."""

@@ -52,7 +52,7 @@ def submission_list(request):
         context.update(
             own=own,
             own_lock=services.lock_reason(own.latest) if own else "",
-            submissions=_scoped(request).filter(campaign=campaign),
+            submissions=_scoped(request).without_snapshot().filter(campaign=campaign),
         )
     return render(request, "reports/submission_list.html", context)
 
@@ -175,7 +175,7 @@ def submission_decide(request, pk: int, action: str):
 @permission_required(VIEW, raise_exception=True)
 def submission_file(request, pk: int, kind: str):
     """One of the frozen files, as it was stored when submitted."""
-    submission = get_object_or_404(_scoped(request), pk=pk)
+    submission = get_object_or_404(_scoped(request).without_snapshot(), pk=pk)
     file = {"ledger": submission.ledger_file, "statistics": submission.statistics_file, "scan": submission.scan}.get(kind)
     if not file:
         raise Http404("没有这个文件。")

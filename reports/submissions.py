@@ -122,7 +122,7 @@ def read_scan(upload) -> tuple[bytes, str]:
 
 # --- submitting -----------------------------------------------------------------------------
 def latest_submission(*, campaign: Campaign, region: Region) -> Submission | None:
-    return Submission.objects.filter(campaign=campaign, region=region).order_by("-submitted_at", "-id").first()
+    return Submission.objects.without_snapshot().filter(campaign=campaign, region=region).order_by("-submitted_at", "-id").first()
 
 
 def lock_reason(submission: Submission | None) -> str:
@@ -280,7 +280,7 @@ def allowed_decisions(*, submission: Submission, user: User) -> list[str]:
 
 
 def _open_city_submission(county_submission: Submission) -> Submission | None:
-    return Submission.objects.open().filter(campaign=county_submission.campaign_id, region=county_submission.region.parent_id).first()
+    return Submission.objects.open().without_snapshot().filter(campaign=county_submission.campaign_id, region=county_submission.region.parent_id).first()
 
 
 @transaction.atomic
@@ -291,7 +291,7 @@ def _decide(
     # Locked for the whole transaction: a second decision on the same submission (a double
     # click, the other user of the department) waits here, then finds the state changed.
     submission = (
-        Submission.objects.visible_to(by).select_for_update(of=("self",)).select_related("region", "campaign").filter(pk=submission_id).first()
+        Submission.objects.visible_to(by).without_snapshot().select_for_update(of=("self",)).select_related("region", "campaign").filter(pk=submission_id).first()
     )
     if submission is None:
         raise Submission.DoesNotExist("没有这份报送，或不在您的管辖范围内。")
@@ -468,7 +468,7 @@ def ledger_postings(campaign: Campaign):
 
 def _latest_by_region(campaign: Campaign, regions: list[Region]) -> dict[int, Submission]:
     latest: dict[int, Submission] = {}
-    subs = Submission.objects.filter(campaign=campaign, region__in=regions).select_related("region").order_by("region", "-submitted_at", "-id")
+    subs = Submission.objects.without_snapshot().filter(campaign=campaign, region__in=regions).select_related("region").order_by("region", "-submitted_at", "-id")
     for s in subs:
         latest.setdefault(s.region_id, s)
     return latest
