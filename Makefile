@@ -10,7 +10,7 @@ PORT ?= 8000
 # PDFs, and LibreOffice Calc with poppler to print a downloaded 附表3 to PDF and read it back.
 BROWSER_PACKAGES := chromium fonts-noto-cjk libreoffice-calc poppler-utils
 
-.PHONY: run test setup install install-test browser-deps demo bench clean help
+.PHONY: run test lint setup install install-test browser-deps demo bench clean help
 
 help:
 	@echo "make run    install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)/"
@@ -43,7 +43,12 @@ run: setup
 	@echo "登录地址：http://$(HOST):$(PORT)/login/  （Ctrl+C 停止）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test browser-deps
+# ruff first: a finding fails the run before the slower suite starts.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install-test browser-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The import benchmark of issue #3 on PostgreSQL (~10 min) and the demo load of issue #5 on

@@ -40,7 +40,7 @@ def manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 # Runs a command and prints the peak RSS (KiB) of that command alone.
-PEAK_OF = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+PEAK_OF = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"  # noqa: E501
 
 
 def measure(database_url: str) -> dict:
@@ -50,7 +50,11 @@ def measure(database_url: str) -> dict:
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-c", PEAK_OF, sys.executable, "manage.py", "load_demo", "--quiet-accounts"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     *output, peak_kib = run.stdout.strip().splitlines()
@@ -70,13 +74,16 @@ def ledger_writers(database_url: str) -> dict:
 
 
 def render(results: dict[str, dict], writers: dict | None) -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
     events = f", {writers['events']:,} events" if writers else ""
     lines = [
         BEGIN,
         "## Demo load and the province-wide annexes (issues #5 and #6)",
         "",
-        f"`make bench` ({Path(__file__).name}), {datetime.date.today():%Y-%m-%d}, on {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}:",
+        f"`make bench` ({Path(__file__).name}), {datetime.date.today():%Y-%m-%d}, on {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}:",  # noqa: E501
         "`manage.py load_demo` on a fresh database holding the reference data — 9,557 cadres applied,",
         "9,395 walked through apply → qualify → recommend → (approve) → file → assign → take office by",
         f"the services{events}. Target: under a minute.",
@@ -92,7 +99,7 @@ def render(results: dict[str, dict], writers: dict | None) -> str:
         "postings into it) through `postings_perform`: one lock query per thousand postings, one",
         "UPDATE and one INSERT of events per two thousand. The first batched version took six",
         "minutes: each batch read every covered village of the province, and `bulk_update`'s CASE",
-        "expressions cost three of them; facts read per county, `villages.bulk.update_rows` and",
+        "expressions cost three of them; facts read per county, `core.bulk.update_rows` and",
         "events inserted from arrays brought it here.",
     ]
     if writers:
@@ -110,11 +117,11 @@ def render(results: dict[str, dict], writers: dict | None) -> str:
         for name in ("XlsxWriter constant_memory (ours)", "openpyxl write_only"):
             best = min(writers[name], key=lambda r: r["seconds"])
             lines.append(
-                f"| {name} | {best['seconds']:.1f} s | {writers['rows'] / best['seconds']:,.0f} | {best['peak_mib']:.1f} MiB | {best['bytes'] / 2**10:,.0f} KiB |"
+                f"| {name} | {best['seconds']:.1f} s | {writers['rows'] / best['seconds']:,.0f} | {best['peak_mib']:.1f} MiB | {best['bytes'] / 2**10:,.0f} KiB |"  # noqa: E501
             )
         lines += [
             "",
-            f"The province's 附表1 takes {writers['附表1'] * 1000:.0f} ms and its 附表4 {writers['附表4'] * 1000:.0f} ms (best of three; each a",
+            f"The province's 附表1 takes {writers['附表1'] * 1000:.0f} ms and its 附表4 {writers['附表4'] * 1000:.0f} ms (best of three; each a",  # noqa: E501
             "database aggregate over the demo's postings and villages).",
         ]
     lines.append(END)

@@ -96,7 +96,7 @@ def django_setup() -> None:
 
 def log(message: str) -> None:
     # UTC: the children run with Django's TIME_ZONE (Asia/Shanghai) in their environment.
-    print(f"[{datetime.datetime.now(datetime.timezone.utc):%H:%M:%S}] {message}", flush=True)
+    print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {message}", flush=True)
 
 
 def rss_status() -> dict:
@@ -123,8 +123,13 @@ def reset_peak_rss() -> bool:
 def statement(sql: str) -> str:
     """What a query does to which table: "SELECT villages_village", "UPDATE villages_village"."""
     verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
-    where = {"SELECT": r"\bFROM\s+\"?(\w+)", "INSERT": r"\bINTO\s+\"?(\w+)", "UPDATE": r"^\s*UPDATE\s+\"?(\w+)",
-             "DELETE": r"\bFROM\s+\"?(\w+)", "WITH": r"\bUPDATE\s+\"?(\w+)"}.get(verb)
+    where = {
+        "SELECT": r"\bFROM\s+\"?(\w+)",
+        "INSERT": r"\bINTO\s+\"?(\w+)",
+        "UPDATE": r"^\s*UPDATE\s+\"?(\w+)",
+        "DELETE": r"\bFROM\s+\"?(\w+)",
+        "WITH": r"\bUPDATE\s+\"?(\w+)",
+    }.get(verb)
     match = re.search(where, sql, re.IGNORECASE) if where else None
     if verb == "WITH" and match:
         verb = "UPDATE"  # UPDATE … FROM (VALUES …) written as WITH d AS (VALUES …) UPDATE
@@ -231,7 +236,9 @@ def write_shanxi_xlsx(path: Path) -> int:
     sheet = workbook.add_worksheet("村名单")
     sheet.write_row(0, 0, ["序号", *[c.header for c in VILLAGE_COLUMNS], "乡镇代码"])
     n = 0
-    for n, village in enumerate(Village.objects.select_related("county__parent", "township").order_by("code").iterator(chunk_size=2000), start=1):
+    for n, village in enumerate(
+        Village.objects.select_related("county__parent", "township").order_by("code").iterator(chunk_size=2000), start=1
+    ):
         sheet.write_number(n, 0, n)
         for i, value in enumerate(village_export_row(village), start=1):
             sheet.write_string(n, i, str(value))
@@ -392,7 +399,7 @@ def plain_dataset(data: bytes, places: dict[str, tuple[int, int]] | None = None)
     dataset = tablib.Dataset(headers=list(PLAIN_FIELDS) + (list(PLACE_FIELDS) if places else []))
     for row in loaded:
         values = [row[p] if row[p] is not None else "" for p in positions]
-        values = [flag.get(v, v) if f.startswith("is_") else v for f, v in zip(PLAIN_FIELDS, values)]
+        values = [flag.get(v, v) if f.startswith("is_") else v for f, v in zip(PLAIN_FIELDS, values, strict=False)]
         dataset.append(values + list(places[row[township_code]]) if places else values)
     return dataset
 
@@ -437,8 +444,8 @@ def stage_shanxi(out: Path, repeats: int, ie_repeats: int, profile: bool) -> Non
     from django.core.management import call_command
     from django.db import connection
 
+    from core.importing import TwoStageImport
     from villages.demo import mark_demo_categories
-    from villages.importing import TwoStageImport
 
     assert TwoStageImport.chunk_size == CHUNK, TwoStageImport.chunk_size
     log("Shanxi: migrating and loading the reference data")
@@ -464,7 +471,7 @@ def stage_shanxi(out: Path, repeats: int, ie_repeats: int, profile: bool) -> Non
             assert category_counts() == expected, (category_counts(), expected)
             ours.append(result)
             log(
-                f"  run {run + 1}: our import {result['total']:.2f} s (preview {result['preview']:.2f} s, confirm {result['confirm']:.2f} s; "
+                f"  run {run + 1}: our import {result['total']:.2f} s (preview {result['preview']:.2f} s, confirm {result['confirm']:.2f} s; "  # noqa: E501
                 f"{rows / result['total']:,.0f} rows/s; {result['queries_preview']}+{result['queries_confirm']} queries)"
             )
         if run < ie_repeats:
@@ -474,7 +481,7 @@ def stage_shanxi(out: Path, repeats: int, ie_repeats: int, profile: bool) -> Non
             assert {k: counts[k] for k in ("weak", "poor", "key")} == {k: expected[k] for k in ("weak", "poor", "key")}, counts
             plain.append(result)
             log(
-                f"  run {run + 1}: django-import-export {result['total']:.2f} s (load {result['load']:.2f} s, import_data {result['import']:.2f} s; "
+                f"  run {run + 1}: django-import-export {result['total']:.2f} s (load {result['load']:.2f} s, import_data {result['import']:.2f} s; "  # noqa: E501
                 f"{rows / result['import']:,.0f} rows/s; {result['queries']} queries)"
             )
             reset_categories()
@@ -697,8 +704,16 @@ def ensure_national_csvs() -> None:
     if not (NATIONAL_REGIONS.exists() and NATIONAL_VILLAGES.exists()):
         log("building the national region and village lists")
         subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "build_division_fixtures.py"), "--tarball", str(TARBALL),
-             "--national-regions", str(NATIONAL_REGIONS), "--national-villages", str(NATIONAL_VILLAGES)],
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "build_division_fixtures.py"),
+                "--tarball",
+                str(TARBALL),
+                "--national-regions",
+                str(NATIONAL_REGIONS),
+                "--national-villages",
+                str(NATIONAL_VILLAGES),
+            ],
             check=True,
         )
 
@@ -734,7 +749,9 @@ def machine() -> dict:
     from importlib.metadata import version
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "villages", "dispatch"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "villages", "dispatch"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return {
         "cpu": cpu,
         "nproc": len(os.sched_getaffinity(0)),
@@ -774,9 +791,13 @@ def figures(shanxi: dict, prep: dict, national: dict, info: dict, server: str, w
     constant = all(q["per_chunk_max"] <= 10 for q in (q_p, q_c)) and q_p["chunks"] == -(-national["rows"] // CHUNK)
     nat_total = national["preview_seconds"] + national["confirm_seconds"]
     results = {
-        "parse_ratio": parse_ratio, "parse_ok": parse_ratio >= PARSE_FRACTION,
-        "ie_ratio": ie_ratio, "ie_ok": ie_ratio >= IMPORT_EXPORT_FACTOR,
-        "peak": peak, "peak_ok": peak < PEAK_LIMIT_BYTES, "queries_ok": constant,
+        "parse_ratio": parse_ratio,
+        "parse_ok": parse_ratio >= PARSE_FRACTION,
+        "ie_ratio": ie_ratio,
+        "ie_ok": ie_ratio >= IMPORT_EXPORT_FACTOR,
+        "peak": peak,
+        "peak_ok": peak < PEAK_LIMIT_BYTES,
+        "queries_ok": constant,
     }
     ex, ie0, bd = shanxi["ours"][0], shanxi["import_export"][0], shanxi["breakdown"]
     cats = shanxi["expected_categories"]
@@ -786,62 +807,60 @@ def figures(shanxi: dict, prep: dict, national: dict, info: dict, server: str, w
     bulk = [(k, v - bd["bulk_db_seconds"].get(k, 0.0)) for k, v in bd["bulk_seconds"].items()]
     bulk = sorted(((k, v) for k, v in bulk if v >= 0.01), key=lambda kv: -kv[1])
     other = bd["total"] - bd["parse"] - bd["db_seconds"] - sum(v for _, v in bulk)
-    statements = "\n".join(
-        f"| `{k}` | {n} | {t:.2f} s |" for k, (n, t) in sorted(bd["by_statement"].items(), key=lambda kv: -kv[1][1])
-    )
+    statements = "\n".join(f"| `{k}` | {n} | {t:.2f} s |" for k, (n, t) in sorted(bd["by_statement"].items(), key=lambda kv: -kv[1][1]))
     breakdown_rows = "".join(f"| Python in `{k}`, besides its queries | {v:.2f} s | {v / bd['total']:.0%} |\n" for k, v in bulk)
     text = f"""{BEGIN}
 <!-- Written by bench/run.py: do not edit by hand, run `make bench`. -->
 
 ## Figures
 
-Run of {info['date']}, {wall / 60:.1f} min in all; code at commit {info['commit']}.
+Run of {info["date"]}, {wall / 60:.1f} min in all; code at commit {info["commit"]}.
 
-**Machine**: {info['cpu']}, {info['nproc']} CPUs (`nproc`), {info['ram_gib']:.1f} GiB RAM, {info['os']}; load average
-{info['load']} when the run started. PostgreSQL {server} on 127.0.0.1 (default settings). Python {info['python']};
-{', '.join(f'{k} {v}' for k, v in info['versions'].items())}.
+**Machine**: {info["cpu"]}, {info["nproc"]} CPUs (`nproc`), {info["ram_gib"]:.1f} GiB RAM, {info["os"]}; load average
+{info["load"]} when the run started. PostgreSQL {server} on 127.0.0.1 (default settings). Python {info["python"]};
+{", ".join(f"{k} {v}" for k, v in info["versions"].items())}.
 
 ### Verdicts
 
 | target (issue #3) | measured | verdict |
 |---|---|---|
-| Shanxi import (preview + confirm) ≥ 1/3 of the rate of openpyxl's read-only parse of the same file | {ours['median']:,.0f} rows/s = **{parse_ratio:.2f} ×** the parse ({parse['best']:,.0f} rows/s); median/median {ours['median'] / parse['median']:.2f} × | {verdict(results['parse_ok'])} |
-| Shanxi import ≥ 5 × the rate of django-import-export's default import | **{ie_ratio:.1f} ×** its `import_data` ({ie['best']:,.0f} rows/s); median/median {ours['median'] / ie['median']:.1f} ×; {ours['median'] / ie_total['best']:.1f} × its load + import ({ie_total['best']:,.0f} rows/s); {ours['median'] / ie_place['best']:.1f} × its import with the county and township columns ({ie_place['best']:,.0f} rows/s) | {verdict(results['ie_ok'])} |
-| national list ({national['rows']:,} rows): peak memory < 1 GB | **{peak / mib:,.0f} MiB** ({peak / 1e9:.2f} GB) | {verdict(results['peak_ok'])} |
-| national list: a constant number of queries per batch, never one per row | preview {each(map(str, q_p['per_chunk_distinct']))}, confirm {each(map(str, q_c['per_chunk_distinct']))} per 2,000-row chunk, in each of {q_p['chunks']} chunks | {verdict(constant)} |
+| Shanxi import (preview + confirm) ≥ 1/3 of the rate of openpyxl's read-only parse of the same file | {ours["median"]:,.0f} rows/s = **{parse_ratio:.2f} ×** the parse ({parse["best"]:,.0f} rows/s); median/median {ours["median"] / parse["median"]:.2f} × | {verdict(results["parse_ok"])} |
+| Shanxi import ≥ 5 × the rate of django-import-export's default import | **{ie_ratio:.1f} ×** its `import_data` ({ie["best"]:,.0f} rows/s); median/median {ours["median"] / ie["median"]:.1f} ×; {ours["median"] / ie_total["best"]:.1f} × its load + import ({ie_total["best"]:,.0f} rows/s); {ours["median"] / ie_place["best"]:.1f} × its import with the county and township columns ({ie_place["best"]:,.0f} rows/s) | {verdict(results["ie_ok"])} |
+| national list ({national["rows"]:,} rows): peak memory < 1 GB | **{peak / mib:,.0f} MiB** ({peak / 1e9:.2f} GB) | {verdict(results["peak_ok"])} |
+| national list: a constant number of queries per batch, never one per row | preview {each(map(str, q_p["per_chunk_distinct"]))}, confirm {each(map(str, q_c["per_chunk_distinct"]))} per 2,000-row chunk, in each of {q_p["chunks"]} chunks | {verdict(constant)} |
 
 Verdicts compare our **median** run with the other side's **best** run.
 
 ### Shanxi: {rows:,} villages from .xlsx
 
-The file ({shanxi['file_bytes'] / 1e6:.1f} MB) has 12 columns: 序号, the 10 columns of the village list, 乡镇代码. It
-carries the demo categories ({cats['weak']:,} 党组织软弱涣散村, {cats['poor']:,} 建档立卡贫困村, {cats['key']:,} 重点难点村) and is imported
-into the reference villages without categories: {ex['updated']:,} villages change, {ex['unchanged']:,} stay as they are, and
-{cats['history']:,} category history rows are written. Runs alternate (a), (b), (c), (c′); the categories are reset before each import.
+The file ({shanxi["file_bytes"] / 1e6:.1f} MB) has 12 columns: 序号, the 10 columns of the village list, 乡镇代码. It
+carries the demo categories ({cats["weak"]:,} 党组织软弱涣散村, {cats["poor"]:,} 建档立卡贫困村, {cats["key"]:,} 重点难点村) and is imported
+into the reference villages without categories: {ex["updated"]:,} villages change, {ex["unchanged"]:,} stay as they are, and
+{cats["history"]:,} category history rows are written. Runs alternate (a), (b), (c), (c′); the categories are reset before each import.
 
 | measurement | runs | best | median | each run |
 |---|---|---|---|---|
-| (a) openpyxl read-only parse, every row, `values_only` | {len(shanxi['parse'])} | {parse['best']:,.0f} rows/s | {parse['median']:,.0f} rows/s | {each(f'{s:.2f} s' for s in shanxi['parse'])} |
-| (b) our import: preview + confirm | {len(shanxi['ours'])} | {ours['best']:,.0f} rows/s | {ours['median']:,.0f} rows/s | {each(f"{r['total']:.2f} s" for r in shanxi['ours'])} |
-| — preview | | {preview['best']:,.0f} rows/s | {preview['median']:,.0f} rows/s | {each(f"{r['preview']:.2f} s" for r in shanxi['ours'])} |
-| — confirm | | {confirm['best']:,.0f} rows/s | {confirm['median']:,.0f} rows/s | {each(f"{r['confirm']:.2f} s" for r in shanxi['ours'])} |
-| (c) django-import-export default: `import_data` | {len(shanxi['import_export'])} | {ie['best']:,.0f} rows/s | {ie['median']:,.0f} rows/s | {each(f"{r['import']:.2f} s" for r in shanxi['import_export'])} |
-| — loading the Dataset from the .xlsx + `import_data` | | {ie_total['best']:,.0f} rows/s | {ie_total['median']:,.0f} rows/s | {each(f"{r['total']:.2f} s" for r in shanxi['import_export'])} |
-| (c′) the same with `county` and `township` (ids) among its fields: `import_data` | {len(shanxi['import_export_with_place'])} | {ie_place['best']:,.0f} rows/s | {ie_place['median']:,.0f} rows/s | {each(f"{r['import']:.2f} s" for r in shanxi['import_export_with_place'])} |
+| (a) openpyxl read-only parse, every row, `values_only` | {len(shanxi["parse"])} | {parse["best"]:,.0f} rows/s | {parse["median"]:,.0f} rows/s | {each(f"{s:.2f} s" for s in shanxi["parse"])} |
+| (b) our import: preview + confirm | {len(shanxi["ours"])} | {ours["best"]:,.0f} rows/s | {ours["median"]:,.0f} rows/s | {each(f"{r['total']:.2f} s" for r in shanxi["ours"])} |
+| — preview | | {preview["best"]:,.0f} rows/s | {preview["median"]:,.0f} rows/s | {each(f"{r['preview']:.2f} s" for r in shanxi["ours"])} |
+| — confirm | | {confirm["best"]:,.0f} rows/s | {confirm["median"]:,.0f} rows/s | {each(f"{r['confirm']:.2f} s" for r in shanxi["ours"])} |
+| (c) django-import-export default: `import_data` | {len(shanxi["import_export"])} | {ie["best"]:,.0f} rows/s | {ie["median"]:,.0f} rows/s | {each(f"{r['import']:.2f} s" for r in shanxi["import_export"])} |
+| — loading the Dataset from the .xlsx + `import_data` | | {ie_total["best"]:,.0f} rows/s | {ie_total["median"]:,.0f} rows/s | {each(f"{r['total']:.2f} s" for r in shanxi["import_export"])} |
+| (c′) the same with `county` and `township` (ids) among its fields: `import_data` | {len(shanxi["import_export_with_place"])} | {ie_place["best"]:,.0f} rows/s | {ie_place["median"]:,.0f} rows/s | {each(f"{r['import']:.2f} s" for r in shanxi["import_export_with_place"])} |
 
-Queries: our import {ex['queries_preview']} (preview: {each(map(str, ex['per_chunk_preview']))} per 2,000-row chunk) + {ex['queries_confirm']} (confirm: {each(map(str, ex['per_chunk_confirm']))} per chunk),
-{ex['db_seconds']:.2f} s of them in the database;
-django-import-export {ie0['queries']:,} ({ie0['queries'] / rows:.1f} per row), {ie0['db_seconds']:.1f} s in the database; with the county and township
-{shanxi['import_export_with_place'][0]['queries']:,} ({shanxi['import_export_with_place'][0]['queries'] / rows:.1f} per row).
+Queries: our import {ex["queries_preview"]} (preview: {each(map(str, ex["per_chunk_preview"]))} per 2,000-row chunk) + {ex["queries_confirm"]} (confirm: {each(map(str, ex["per_chunk_confirm"]))} per chunk),
+{ex["db_seconds"]:.2f} s of them in the database;
+django-import-export {ie0["queries"]:,} ({ie0["queries"] / rows:.1f} per row), {ie0["db_seconds"]:.1f} s in the database; with the county and township
+{shanxi["import_export_with_place"][0]["queries"]:,} ({shanxi["import_export_with_place"][0]["queries"] / rows:.1f} per row).
 
-Where the time of one more import goes ({bd['total']:.2f} s: preview {bd['preview']:.2f} s, confirm {bd['confirm']:.2f} s), with the parse of the
+Where the time of one more import goes ({bd["total"]:.2f} s: preview {bd["preview"]:.2f} s, confirm {bd["confirm"]:.2f} s), with the parse of the
 file measured on its own right after it, and the ORM's bulk methods timed:
 
 | step | time | share |
 |---|---|---|
-| openpyxl parsing the file (inside the preview) | {bd['parse']:.2f} s | {bd['parse'] / bd['total']:.0%} |
-| the queries (below), including sending their parameters | {bd['db_seconds']:.2f} s | {bd['db_seconds'] / bd['total']:.0%} |
-{breakdown_rows}| everything else in Python: reading rows and normalising cells, the row checks, building the staged and history rows, file checks | {other:.2f} s | {other / bd['total']:.0%} |
+| openpyxl parsing the file (inside the preview) | {bd["parse"]:.2f} s | {bd["parse"] / bd["total"]:.0%} |
+| the queries (below), including sending their parameters | {bd["db_seconds"]:.2f} s | {bd["db_seconds"] / bd["total"]:.0%} |
+{breakdown_rows}| everything else in Python: reading rows and normalising cells, the row checks, building the staged and history rows, file checks | {other:.2f} s | {other / bd["total"]:.0%} |
 
 The same run's queries by statement (the database's time includes sending the parameters):
 
@@ -849,28 +868,28 @@ The same run's queries by statement (the database's time includes sending the pa
 |---|---|---|
 {statements}
 
-### National: {national['rows']:,} village-level units, none in the database before
+### National: {national["rows"]:,} village-level units, none in the database before
 
-First {prep['regions']['province']} provinces, {prep['regions']['city']} cities, {prep['regions']['county']:,} county-level units and {prep['regions']['township']:,} townships are loaded
-(`regions_load`, {prep['regions_load_seconds']:.0f} s). The file ({prep['file_bytes'] / 1e6:.0f} MB, {prep['unzipped_bytes'] / 1e6:.0f} MB unzipped) has the 10 columns of the village list.
+First {prep["regions"]["province"]} provinces, {prep["regions"]["city"]} cities, {prep["regions"]["county"]:,} county-level units and {prep["regions"]["township"]:,} townships are loaded
+(`regions_load`, {prep["regions_load_seconds"]:.0f} s). The file ({prep["file_bytes"] / 1e6:.0f} MB, {prep["unzipped_bytes"] / 1e6:.0f} MB unzipped) has the 10 columns of the village list.
 Preview and confirm run in a separate process holding nothing but Django, the file's bytes and the import.
 
 | | preview | confirm | whole import |
 |---|---|---|---|
-| wall time | {national['preview_seconds']:.0f} s | {national['confirm_seconds']:.0f} s | {nat_total:.0f} s ({nat_total / 60:.1f} min) |
-| rate | {rate(national['rows'], national['preview_seconds'])} | {rate(national['rows'], national['confirm_seconds'])} | {rate(national['rows'], nat_total)} |
-| peak RSS (VmHWM) | {national['preview_peak_rss'] / mib:,.0f} MiB | {(national['confirm_peak_rss'] or 0) / mib:,.0f} MiB ¹ | **{peak / mib:,.0f} MiB** |
-| queries | {q_p['total']:,}, {q_p['db_seconds']:.0f} s in the database | {q_c['total']:,}, {q_c['db_seconds']:.0f} s in the database | {q_p['total'] + q_c['total']:,} |
-| queries per 2,000-row chunk | {each(map(str, q_p['per_chunk_distinct']))} ², + {q_p['fixed']} once | {each(map(str, q_c['per_chunk_distinct']))} ³, + {q_c['fixed']} once | |
+| wall time | {national["preview_seconds"]:.0f} s | {national["confirm_seconds"]:.0f} s | {nat_total:.0f} s ({nat_total / 60:.1f} min) |
+| rate | {rate(national["rows"], national["preview_seconds"])} | {rate(national["rows"], national["confirm_seconds"])} | {rate(national["rows"], nat_total)} |
+| peak RSS (VmHWM) | {national["preview_peak_rss"] / mib:,.0f} MiB | {(national["confirm_peak_rss"] or 0) / mib:,.0f} MiB ¹ | **{peak / mib:,.0f} MiB** |
+| queries | {q_p["total"]:,}, {q_p["db_seconds"]:.0f} s in the database | {q_c["total"]:,}, {q_c["db_seconds"]:.0f} s in the database | {q_p["total"] + q_c["total"]:,} |
+| queries per 2,000-row chunk | {each(map(str, q_p["per_chunk_distinct"]))} ², + {q_p["fixed"]} once | {each(map(str, q_c["per_chunk_distinct"]))} ³, + {q_c["fixed"]} once | |
 
-The process used {national['baseline_rss'] / mib:.0f} MiB after start-up and {national['rss_after_preview'] / mib:.0f} MiB right after the preview.
-The import created {national['created']:,} villages and {national['history_after']:,} category history rows.
+The process used {national["baseline_rss"] / mib:.0f} MiB after start-up and {national["rss_after_preview"] / mib:.0f} MiB right after the preview.
+The import created {national["created"]:,} villages and {national["history_after"]:,} category history rows.
 
 1. VmHWM reset after the preview (`/proc/self/clear_refs`): the confirm's own peak, starting from what the preview left.
-2. {'; '.join(f'`{s} …`' for s in q_p['first_chunk_sql'])}.
-3. {'; '.join(f'`{s} …`' for s in q_c['first_chunk_sql'])}. The staged rows are read through one server-side
+2. {"; ".join(f"`{s} …`" for s in q_p["first_chunk_sql"])}.
+3. {"; ".join(f"`{s} …`" for s in q_c["first_chunk_sql"])}. The staged rows are read through one server-side
    cursor (counted once, in "once"); its `FETCH` of each chunk does not pass through Django's execute wrappers.
-{END}"""
+{END}"""  # noqa: E501
     return text, results
 
 
@@ -910,7 +929,7 @@ def main() -> None:
     if args.quick:
         args.repeats, args.ie_repeats = 2, 2
     started = time.perf_counter()
-    info = machine() | {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    info = machine() | {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")}
     ensure_national_csvs()
     (CACHE / "media").mkdir(parents=True, exist_ok=True)
     recreate_database(SHANXI_DB)

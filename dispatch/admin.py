@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from core.admin import ScopedAdminMixin
+from dispatch import quota_admin  # noqa: F401  (registers the quota admin)
 from dispatch.models import Campaign, DispatchingUnit, User
 from dispatch.services import campaign_set_current, user_set_role
 from dispatch.unit_resources import DispatchingUnitResource
-from villages.admin import ScopedAdminMixin
 
 
 @admin.register(DispatchingUnit)
@@ -73,7 +74,10 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("个人信息", {"fields": ["full_name", "phone", "email"]}),
-        ("角色与范围", {"fields": ["role", "region", "unit"], "description": "每个用户一个角色：派出单位用户指定单位，其他角色指定管辖区域。"}),
+        (
+            "角色与范围",
+            {"fields": ["role", "region", "unit"], "description": "每个用户一个角色：派出单位用户指定单位，其他角色指定管辖区域。"},
+        ),
         ("状态", {"fields": ["is_active", "is_superuser", "groups", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -86,6 +90,3 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         user_set_role(user=obj, role=obj.role, region=obj.region, unit=obj.unit)
-
-
-from dispatch import quota_admin  # noqa: F401

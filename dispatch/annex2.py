@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core.columns import Column
 from dispatch.models import QuotaAllocation
-from villages.columns import Column
 from villages.resources import region_short_name
 
 TITLE = "省直单位选派机关优秀干部到村任第一书记名额分配表"

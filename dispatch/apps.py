@@ -8,15 +8,18 @@ class DispatchConfig(AppConfig):
     verbose_name = "选派管理"
 
     def ready(self) -> None:
-        from dispatch.coverage_views import NO_PLAN_ROLES
-        from dispatch.models import Role
-        from dispatch.navigation import NavItem, register_nav
-        from dispatch.roles import sync_role_groups_after_migrate
+        from core.navigation import NavItem, register_nav
+        from dispatch import roles
 
-        register_nav(NavItem("派出单位", "units:list", permission="dispatch.view_dispatchingunit", order=30))
-        register_nav(NavItem("名额分配", "quotas:matrix", roles=frozenset(set(Role) - {Role.TOWNSHIP, Role.SECRETARY}), order=31))
-        register_nav(NavItem("覆盖计划", "coverage:plan", roles=frozenset(set(Role) - set(NO_PLAN_ROLES)), order=32))
+        # The villages app's pages: its entries are registered here, where the capability table
+        # is, because villages imports nothing of dispatch.
+        register_nav(NavItem("村庄", "villages:list", roles.VIEW_VILLAGES, order=20))
+        register_nav(NavItem("两类村汇总", "villages:summary", roles.VIEW_VILLAGES, order=21))
+        register_nav(NavItem("村名单导入", "villages:import", roles.IMPORT_VILLAGES, order=22))
+        register_nav(NavItem("派出单位", "units:list", roles.VIEW_UNITS, order=30))
+        register_nav(NavItem("名额分配", "quotas:matrix", roles.VIEW_QUOTAS, order=31))
+        register_nav(NavItem("覆盖计划", "coverage:plan", roles.VIEW_COVERAGE, order=32))
 
         # Permissions are created by django.contrib.auth after every migrate, app by app; the role
         # groups are brought in line once the last app has its permissions (see the handler).
-        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="sync_role_groups")
+        post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="sync_role_groups")

@@ -54,10 +54,12 @@ def _county_row(county: Region, villages: dict, quotas: dict) -> dict:
     if row["excess"]:
         row["warnings"].append({"mark": "①", "text": f"名额超过两类村数，多出 {row['excess']} 名"})
     if row["poor_excess"]:
-        row["warnings"].append({
-            "mark": "②",
-            "text": f"省市两级名额 {row['upper']} 名，多于建档立卡贫困村 {row['poor']} 个（多出 {row['poor_excess']} 名）",
-        })
+        row["warnings"].append(
+            {
+                "mark": "②",
+                "text": f"省市两级名额 {row['upper']} 名，多于建档立卡贫困村 {row['poor']} 个（多出 {row['poor_excess']} 名）",
+            }
+        )
     return row
 
 

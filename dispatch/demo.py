@@ -19,8 +19,11 @@ DEMO_PASSWORD = "demo-2015"
 
 # The provincial unit of the demo: one of 岢岚县's four quota units in the notice's 附表2.
 DEMO_UNIT = dict(
-    name="山西省国土资源厅", level=DispatchingUnit.Level.PROVINCE, kind=DispatchingUnit.Kind.PARTY_GOVERNMENT,
-    region_code="140000", is_agriculture_related=False,
+    name="山西省国土资源厅",
+    level=DispatchingUnit.Level.PROVINCE,
+    kind=DispatchingUnit.Kind.PARTY_GOVERNMENT,
+    region_code="140000",
+    is_agriculture_related=False,
 )
 
 

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from core.scope import NOTHING, Scope, ScopedQuerySet
 from villages.models import Region
-from villages.scope import NOTHING, Scope, ScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -102,10 +100,15 @@ class Campaign(models.Model):
         verbose_name_plural = "选派批次"
         ordering = ["-year", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_campaign",
-                                    violation_error_message="只能有一个当前批次。"),
-            models.CheckConstraint(name="campaign_term_positive", condition=Q(term_years__gte=1),
-                                   violation_error_message="任期至少为1年。"),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="one_current_campaign",
+                violation_error_message="只能有一个当前批次。",
+            ),
+            models.CheckConstraint(
+                name="campaign_term_positive", condition=Q(term_years__gte=1), violation_error_message="任期至少为1年。"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,7 +127,11 @@ class QuotaAllocation(models.Model):
     campaign = models.ForeignKey(Campaign, verbose_name="选派批次", on_delete=models.PROTECT, related_name="quotas")
     unit = models.ForeignKey(DispatchingUnit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="quotas")
     county = models.ForeignKey(
-        Region, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="quotas", limit_choices_to={"level": Region.Level.COUNTY}
+        Region,
+        verbose_name="县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="quotas",
+        limit_choices_to={"level": Region.Level.COUNTY},
     )
     count = models.PositiveSmallIntegerField("选派人数")
 
@@ -141,8 +148,11 @@ class QuotaAllocation(models.Model):
         ordering = ["campaign", "county__code", "unit__name"]
         permissions = [("import_quotaallocation", "可以导入名额分配表（附表2）")]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "unit", "county"], name="quota_unique_per_unit_and_county",
-                                    violation_error_message="同一批次中，同一单位对同一县只能有一条名额。"),
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "county"],
+                name="quota_unique_per_unit_and_county",
+                violation_error_message="同一批次中，同一单位对同一县只能有一条名额。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,9 +176,7 @@ class User(AbstractUser):
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
     role = models.CharField("角色", max_length=32, choices=Role.choices)
-    region = models.ForeignKey(
-        Region, verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
-    )
+    region = models.ForeignKey(Region, verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     unit = models.ForeignKey(
         DispatchingUnit, verbose_name="所属派出单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
@@ -209,13 +217,15 @@ class User(AbstractUser):
             if self.region_id is None:
                 errors["region"] = f"{Role(self.role).label}用户必须指定管辖区域（{level.label}级）。"
             elif self.region.level != level:
-                errors["region"] = f"{Role(self.role).label}用户的管辖区域应为{level.label}级，而“{self.region.name}”是{self.region.get_level_display()}级。"
+                errors["region"] = (
+                    f"{Role(self.role).label}用户的管辖区域应为{level.label}级，而“{self.region.name}”是{self.region.get_level_display()}级。"
+                )
         if errors:
             raise ValidationError(errors)
 
     @property
     def scope(self) -> Scope:
-        """The one place that says what this user may see (see villages.scope)."""
+        """The one place that says what this user may see (see core.scope)."""
         if self.is_superuser or self.role in (Role.ADMIN, Role.PROVINCIAL_ORG):
             return Scope(everything=True)
         if self.role == Role.UNIT:
@@ -239,39 +249,3 @@ class User(AbstractUser):
         if self.scope.everything:
             return "全省"
         return "未设置"
-
-
-class AppendOnlyQuerySet(ScopedQuerySet):
-    """The queryset of an append-only log: no update() or delete() in bulk either."""
-
-    def update(self, **kwargs):
-        raise PermissionError(f"{self.model._meta.verbose_name}不能修改。")
-
-    def delete(self):
-        raise PermissionError(f"{self.model._meta.verbose_name}不能删除。")
-
-
-class AppendOnlyEvent(models.Model):
-    """One step in something's timeline: who, in which role, when, and a note; the concrete
-    log adds what the step was and the states from and to. Append-only: never edited or
-    deleted, by anyone, the admin included (PostingEvent, SubmissionEvent)."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
-    actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
-    at = models.DateTimeField("时间", default=timezone.now)
-    note = models.TextField("说明", blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError(f"{self._meta.verbose_name}不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{self._meta.verbose_name}不能删除。")

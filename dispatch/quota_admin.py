@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
+from core.admin import ScopedAdminMixin
 from dispatch.models import QuotaAllocation
 from dispatch.quota_services import quota_set
-from villages.admin import ScopedAdminMixin
 
 
 @admin.register(QuotaAllocation)

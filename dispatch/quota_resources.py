@@ -1,5 +1,5 @@
 """附表2 import: the quota table in its printed layout (dispatch.annex2), into the current
-campaign, through the same two-stage engine as the village list (villages.importing)."""
+campaign, through the same two-stage engine as the village list (core.importing)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from collections import defaultdict
 
 from import_export import resources
 
+from core.bulk import update_rows
+from core.importing import ChunkCheck, Planned, RowError, TwoStageImport
+from core.models import ImportBatch, ImportRow
+from core.spreadsheets import FileRefused, Table
 from dispatch.annex2 import ANNEX2_COLUMNS
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from dispatch.reference import annex2_records
-from villages.bulk import update_rows
-from villages.importing import ChunkCheck, Planned, RowError, TwoStageImport
-from villages.models import ImportBatch, ImportRow, Region
+from villages.models import Region
 from villages.resources import region_short_name
-from villages.spreadsheets import FileRefused, Table
 
 WHOLE = re.compile(r"^[0-9]+$")
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -165,7 +166,15 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
                     return RowError(staged.row, label["unit"], f"预览后已有人新增了派出单位“{name}”，请重新上传预览。")
                 created[name] = DispatchingUnit.objects.create(name=name, region=province, **NEW_UNIT_DEFAULTS).id
             elif staged.values.get("unit_id") is None:
-                quotas.append(Planned(staged.row, staged.action, staged.key, {**staged.values, "unit_id": created[staged.values["unit_name"]]}, staged.diff))
+                quotas.append(
+                    Planned(
+                        staged.row,
+                        staged.action,
+                        staged.key,
+                        {**staged.values, "unit_id": created[staged.values["unit_name"]]},
+                        staged.diff,
+                    )
+                )
             else:
                 quotas.append(staged)
         return quotas
@@ -180,7 +189,9 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         visible = set(Region.objects.visible_to(user).filter(pk__in={r.values["county_id"] for r in rows}).values_list("id", flat=True))
         campaign_ids = {r.values["campaign_id"] for r in rows}
         locked = QuotaAllocation.objects.select_for_update().filter(
-            campaign_id__in=campaign_ids, county_id__in={r.values["county_id"] for r in rows}, unit_id__in={r.values["unit_id"] for r in rows}
+            campaign_id__in=campaign_ids,
+            county_id__in={r.values["county_id"] for r in rows},
+            unit_id__in={r.values["unit_id"] for r in rows},
         )
         existing = {(q.campaign_id, q.county_id, q.unit_id): q for q in locked}
         conflicts, to_create, to_update = [], [], []
@@ -192,9 +203,15 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
             quota = existing.get((v["campaign_id"], v["county_id"], v["unit_id"]))
             if staged.action == ImportRow.Action.CREATE:
                 if quota is not None:
-                    conflicts.append(RowError(staged.row, label["count"], f"预览后已有人设置了{staged.key}的名额（现为 {quota.count}），请重新上传预览。"))
+                    conflicts.append(
+                        RowError(
+                            staged.row, label["count"], f"预览后已有人设置了{staged.key}的名额（现为 {quota.count}），请重新上传预览。"
+                        )
+                    )
                 else:
-                    to_create.append(QuotaAllocation(campaign_id=v["campaign_id"], county_id=v["county_id"], unit_id=v["unit_id"], count=v["count"]))
+                    to_create.append(
+                        QuotaAllocation(campaign_id=v["campaign_id"], county_id=v["county_id"], unit_id=v["unit_id"], count=v["count"])
+                    )
                 continue
             if quota is None:
                 conflicts.append(RowError(staged.row, label["count"], f"预览后{staged.key}的名额已被删除，请重新上传预览。"))

@@ -57,7 +57,7 @@ class Cell:
 
 
 def parse_count(text: str) -> int | None:
-    """"" → 0, "5" → 5; None for anything that is not a whole number ≥ 0."""
+    """ "" → 0, "5" → 5; None for anything that is not a whole number ≥ 0."""
     text = text.strip()
     if text == "":
         return 0

@@ -11,12 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from core.import_views import ImportPages
 from dispatch.annex2 import annex2_quotas, annex2_workbook
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from dispatch.quota_resources import IMPORT_PERMISSION, QuotaResource
 from dispatch.quota_services import Cell, QuotaRefused, quota_matrix_save
 from dispatch.selectors import chosen_campaign
-from villages.import_views import ImportPages
 from villages.models import Region
 
 EDIT_PERMISSION = "dispatch.change_quotaallocation"
@@ -71,14 +71,16 @@ def _matrix(counties, quotas, extra_units, overrides=None) -> dict:
         for unit_id in units:
             count = counts.get((county.pk, unit_id), 0)
             column_totals[unit_id] += count
-            cells.append({
-                "name": f"c-{county.pk}-{unit_id}",
-                "original_name": f"o-{county.pk}-{unit_id}",
-                "count": count,
-                "original": count,
-                "text": overrides.get((county.pk, unit_id), str(count) if count else ""),
-                "unit": units[unit_id],
-            })
+            cells.append(
+                {
+                    "name": f"c-{county.pk}-{unit_id}",
+                    "original_name": f"o-{county.pk}-{unit_id}",
+                    "count": count,
+                    "original": count,
+                    "text": overrides.get((county.pk, unit_id), str(count) if count else ""),
+                    "unit": units[unit_id],
+                }
+            )
         rows.append({"county": county, "cells": cells, "total": sum(c["count"] for c in cells)})
     return {
         "units": [{"unit": u, "total": column_totals[pk]} for pk, u in units.items()],
@@ -103,8 +105,16 @@ def _render(request, *, status=200, errors=(), overrides=None, originals=None):
             for cell in row["cells"]:
                 cell["original"] = originals.get(cell["original_name"], cell["count"])
     context = {
-        "campaign": campaign, "campaigns": Campaign.objects.visible_to(user), "cities": cities, "city": city, "matrix": matrix, "can_edit": can_edit,
-        "can_import": user.has_perm(IMPORT_PERMISSION), "added": added, "addable": addable, "errors": list(errors),
+        "campaign": campaign,
+        "campaigns": Campaign.objects.visible_to(user),
+        "cities": cities,
+        "city": city,
+        "matrix": matrix,
+        "can_edit": can_edit,
+        "can_import": user.has_perm(IMPORT_PERMISSION),
+        "added": added,
+        "addable": addable,
+        "errors": list(errors),
     }
     return render(request, "dispatch/quota_matrix.html", context, status=status)
 
@@ -136,18 +146,30 @@ def _save(request):
         if county_id not in county_by_id or unit_id not in unit_by_id:
             raise Http404("表格中有不存在或不在您管辖范围内的县或单位。")
         original = request.POST.get(f"o-{county_id}-{unit_id}", "")
-        cells.append(Cell(county=county_by_id[county_id], unit=unit_by_id[unit_id], original=int(original) if original.isdigit() else 0,
-                          text=request.POST[f"c-{county_id}-{unit_id}"]))
+        cells.append(
+            Cell(
+                county=county_by_id[county_id],
+                unit=unit_by_id[unit_id],
+                original=int(original) if original.isdigit() else 0,
+                text=request.POST[f"c-{county_id}-{unit_id}"],
+            )
+        )
     try:
         changed = quota_matrix_save(campaign=campaign, cells=cells, by=request.user)
     except QuotaRefused as refused:
         stale = any("已被他人改为" in m for m in refused.messages)
         if stale:
             # Show what is there now; the user re-enters the changes they still want.
-            return _render(request, status=409, errors=["保存未完成，没有写入任何数据：以下单元格在页面打开后被他人修改，请核对后重新填写。", *refused.messages])
+            return _render(
+                request,
+                status=409,
+                errors=["保存未完成，没有写入任何数据：以下单元格在页面打开后被他人修改，请核对后重新填写。", *refused.messages],
+            )
         overrides = {(c.county.pk, c.unit.pk): c.text for c in cells}
         originals = {f"o-{c.county.pk}-{c.unit.pk}": c.original for c in cells}
-        return _render(request, status=400, errors=["保存未完成，没有写入任何数据：", *refused.messages], overrides=overrides, originals=originals)
+        return _render(
+            request, status=400, errors=["保存未完成，没有写入任何数据：", *refused.messages], overrides=overrides, originals=originals
+        )
     messages.success(request, f"已保存 {changed} 处修改。" if changed else "没有修改。")
     query = request.GET.urlencode()
     return redirect(f"{request.path}?{query}" if query else request.path)

@@ -1,96 +1,245 @@
-"""Role permissions as Django groups, created by code.
+"""Who may do what: the one capability table.
 
-Each role of DESIGN.md is one group named by its Chinese label; ``ROLE_PERMISSIONS`` lists what
-it may do. ``sync_role_groups`` makes the database match this table exactly: it runs after every
-``migrate`` and as ``manage.py sync_roles``. Nobody sets up a group by hand.
+Each role of DESIGN.md holds a set of capabilities (``ROLE_CAPABILITIES``); a capability is one
+thing a user may do (open a page, take a pipeline step, decide a submission), with the label a
+refusal names and the Django permissions it needs where the admin or django-import-export look
+at permissions. Everything else is derived from this table:
+
+- views call ``require(user, capability)`` (403 with the capability's label in Chinese);
+- the navigation shows an entry to the users who ``can`` its capability;
+- the pipeline's transitions, their bulk actions and admin actions name the capability that
+  takes them (``secretaries.transitions``); the 待办 list counts what those capabilities wait for;
+- each role's Django group gets exactly the permissions of its capabilities
+  (``sync_role_groups``, after every ``migrate`` and as ``manage.py sync_roles``).
+
+Scope is not here: what a user may see is ``User.scope`` and ``visible_to``; this table says
+what the user may do with what it sees.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from dispatch.models import Role
 
-VILLAGE_READ = ["villages.view_village", "villages.export_village"]
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    label: str  # what the refusal says the role may not do: 您的角色无权{label}。
+    permissions: tuple[str, ...] = ()  # the Django permissions it needs (admin, import-export)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def held_by(self, user) -> bool:
+        return can(user, self)
+
+
+def _cap(name: str, label: str, *permissions: str) -> Capability:
+    return Capability(name, label, permissions)
+
+
+# --- villages --------------------------------------------------------------------------------
+VIEW_VILLAGES = _cap("villages.view", "查看村庄", "villages.view_region", "villages.view_village")
+EXPORT_VILLAGES = _cap("villages.export", "导出村名单", "villages.export_village")
+IMPORT_VILLAGES = _cap("villages.import", "导入村名单", "villages.import_village")
+EDIT_VILLAGES = _cap("villages.edit", "修改村和区划", "villages.change_region", "villages.change_village")
+VIEW_IMPORT_HISTORY = _cap("imports.history", "查看导入记录", "core.view_importbatch")
+# --- units, quotas, coverage ------------------------------------------------------------------
+VIEW_UNITS = _cap("units.view", "查看派出单位", "dispatch.view_dispatchingunit")
+EXPORT_UNITS = _cap("units.export", "导出派出单位", "dispatch.export_dispatchingunit")
+IMPORT_UNITS = _cap("units.import", "导入派出单位", "dispatch.import_dispatchingunit")
+EDIT_UNITS = _cap("units.edit", "新增或修改派出单位", "dispatch.add_dispatchingunit", "dispatch.change_dispatchingunit")
+VIEW_QUOTAS = _cap("quotas.view", "查看名额分配", "dispatch.view_quotaallocation")
 # 附表2: the province sets provincial units' quotas (notice §一.2); everyone else reads them.
-QUOTA_EDIT = ["dispatch.view_quotaallocation", "dispatch.change_quotaallocation", "dispatch.import_quotaallocation"]
+EDIT_QUOTAS = _cap("quotas.edit", "修改名额分配", "dispatch.change_quotaallocation", "dispatch.import_quotaallocation")
+VIEW_COVERAGE = _cap("coverage.view", "查看选派覆盖计划")
+# --- users and campaigns ---------------------------------------------------------------------
+VIEW_USERS = _cap("users.view", "查看用户", "dispatch.view_user")
+MANAGE_USERS = _cap("users.manage", "管理用户", "dispatch.add_user", "dispatch.change_user")
+MANAGE_CAMPAIGNS = _cap("campaigns.manage", "管理选派批次", "dispatch.view_campaign", "dispatch.add_campaign", "dispatch.change_campaign")
+# --- cadres and postings ---------------------------------------------------------------------
+VIEW_POSTINGS = _cap("postings.view", "查看选派人选", "secretaries.view_posting", "secretaries.view_postingevent")
+SEE_FULL_ID_NUMBERS = _cap("postings.full_id", "查看完整身份证号")
+VIEW_ROSTER = _cap("roster.view", "查看报名人员名单", "secretaries.view_cadre")
+EXPORT_ROSTER = _cap("roster.export", "导出报名人员名单", "secretaries.export_cadre")
+IMPORT_ROSTER = _cap("roster.import", "导入报名人员名单", "secretaries.import_cadre")
+EDIT_CADRES = _cap("cadres.edit", "修改干部信息", "secretaries.change_cadre")
+# One capability per pipeline step (notice §三); secretaries.transitions names them.
+POSTING_QUALIFY = _cap("posting.qualify", "资格审查")
+POSTING_REJECT = _cap("posting.reject", "资格审查")
+POSTING_RECOMMEND = _cap("posting.recommend", "组织推荐")
+POSTING_WITHDRAW = _cap("posting.withdraw", "撤回人选")
+POSTING_APPROVE = _cap("posting.approve", "审核省直单位人选")
+POSTING_RETURN = _cap("posting.return", "退回人选")
+POSTING_FILE = _cap("posting.file", "审核备案")
+POSTING_ASSIGN = _cap("posting.assign", "分配到村")
+POSTING_TAKE_OFFICE = _cap("posting.take_office", "办理履岗任职")
+POSTING_END_TERM = _cap("posting.end_term", "办理期满免职")
+POSTING_EXTEND = _cap("posting.extend", "办理留任")
+POSTING_RECALL = _cap("posting.recall", "调整召回")
+# --- annexes, submissions, dashboards ----------------------------------------------------------
+VIEW_ANNEXES = _cap("annexes.view", "查看台账和统计表")
+VIEW_DASHBOARD = _cap("dashboard.view", "查看统计图表")
+VIEW_LEDGER_STATUS = _cap("dashboard.ledger_status", "查看台账报送情况")
+VIEW_SUBMISSIONS = _cap("submissions.view", "查看报送", "reports.view_submission", "reports.view_submissionevent")
+SUBMIT_COUNTY_LEDGER = _cap("submissions.submit_county", "报送本县台账", "reports.submit_county_ledger")
+SUBMIT_CITY_LEDGER = _cap("submissions.submit_city", "报送本市汇总台账", "reports.submit_city_ledger")
+DECIDE_COUNTY_LEDGER = _cap("submissions.decide_county", "接收或退回县级台账", "reports.decide_county_ledger")
+DECIDE_CITY_LEDGER = _cap("submissions.decide_city", "接收或退回市级台账", "reports.decide_city_ledger")
+MANAGE_DEADLINES = _cap(
+    "submissions.deadlines", "设置报送期限", "reports.view_countydeadline", "reports.add_countydeadline", "reports.change_countydeadline"
+)
 
-# Units: imported within the importer's scope (the resource checks "own"), exported by all who view them.
-UNIT_IMPORT_EXPORT = ["dispatch.import_dispatchingunit", "dispatch.export_dispatchingunit"]
-UNIT_READ = ["dispatch.view_dispatchingunit", "dispatch.export_dispatchingunit"]
-# Rosters: a unit imports and exports its own applicants; organization departments read and export them.
-ROSTER_IMPORT_EXPORT = ["secretaries.import_cadre", "secretaries.export_cadre"]
-ROSTER_READ = ["secretaries.view_cadre", "secretaries.export_cadre"]
-# Ledger submissions: a county submits to its city, which decides and submits to the province,
-# which decides (reports.submissions checks role and scope; these open the pages).
-SUBMISSION_READ = ["reports.view_submission", "reports.view_submissionevent"]
+# What every organization department reads.
+_DEPARTMENT = {
+    VIEW_VILLAGES,
+    EXPORT_VILLAGES,
+    VIEW_UNITS,
+    EXPORT_UNITS,
+    VIEW_QUOTAS,
+    VIEW_COVERAGE,
+    VIEW_POSTINGS,
+    VIEW_ANNEXES,
+    VIEW_DASHBOARD,
+}
 
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(
+        {
+            *_DEPARTMENT,
+            IMPORT_VILLAGES,
+            EDIT_VILLAGES,
+            VIEW_IMPORT_HISTORY,
+            IMPORT_UNITS,
+            EDIT_UNITS,
+            EDIT_QUOTAS,
+            VIEW_USERS,
+            MANAGE_USERS,
+            MANAGE_CAMPAIGNS,
+            SEE_FULL_ID_NUMBERS,
+            VIEW_ROSTER,
+            EDIT_CADRES,
+            VIEW_LEDGER_STATUS,
+            VIEW_SUBMISSIONS,
+            MANAGE_DEADLINES,
+        }
+    ),
+    Role.PROVINCIAL_ORG: frozenset(
+        {
+            *_DEPARTMENT,
+            IMPORT_VILLAGES,
+            VIEW_IMPORT_HISTORY,
+            IMPORT_UNITS,
+            EDIT_UNITS,
+            EDIT_QUOTAS,
+            VIEW_USERS,
+            SEE_FULL_ID_NUMBERS,
+            VIEW_ROSTER,
+            EXPORT_ROSTER,
+            POSTING_FILE,
+            VIEW_LEDGER_STATUS,
+            VIEW_SUBMISSIONS,
+            DECIDE_CITY_LEDGER,
+        }
+    ),
+    # 省扶贫办 approves or returns provincial units' candidates (notice §三); it reads, but keeps no ledger.
+    Role.POVERTY_OFFICE: frozenset({*_DEPARTMENT, POSTING_APPROVE, POSTING_RETURN}),
+    Role.CITY_ORG: frozenset(
+        {
+            *_DEPARTMENT,
+            VIEW_IMPORT_HISTORY,
+            IMPORT_UNITS,
+            VIEW_USERS,
+            SEE_FULL_ID_NUMBERS,
+            VIEW_ROSTER,
+            EXPORT_ROSTER,
+            POSTING_FILE,
+            VIEW_LEDGER_STATUS,
+            VIEW_SUBMISSIONS,
+            DECIDE_COUNTY_LEDGER,
+            SUBMIT_CITY_LEDGER,
+        }
+    ),
+    # 县委组织部 imports the village lists of its own county (the import's scope check sees to "own"),
+    # files its county units' candidates, assigns every secretary sent to it and manages the term.
+    Role.COUNTY_ORG: frozenset(
+        {
+            *_DEPARTMENT,
+            IMPORT_VILLAGES,
+            VIEW_IMPORT_HISTORY,
+            IMPORT_UNITS,
+            VIEW_USERS,
+            SEE_FULL_ID_NUMBERS,
+            VIEW_ROSTER,
+            EXPORT_ROSTER,
+            POSTING_FILE,
+            POSTING_ASSIGN,
+            POSTING_TAKE_OFFICE,
+            POSTING_END_TERM,
+            POSTING_EXTEND,
+            POSTING_RECALL,
+            VIEW_LEDGER_STATUS,
+            VIEW_SUBMISSIONS,
+            SUBMIT_COUNTY_LEDGER,
+        }
+    ),
+    # 乡镇党委 sees its villages and their secretaries; the plan and the quotas are the departments'.
+    Role.TOWNSHIP: frozenset({VIEW_VILLAGES, EXPORT_VILLAGES, VIEW_COVERAGE}),
+    Role.UNIT: frozenset(
+        {
+            VIEW_VILLAGES,
+            EXPORT_VILLAGES,
+            VIEW_UNITS,
+            EXPORT_UNITS,
+            VIEW_QUOTAS,
+            VIEW_POSTINGS,
+            SEE_FULL_ID_NUMBERS,
+            IMPORT_ROSTER,
+            EXPORT_ROSTER,
+            POSTING_QUALIFY,
+            POSTING_REJECT,
+            POSTING_RECOMMEND,
+            POSTING_WITHDRAW,
+        }
+    ),
+    Role.SECRETARY: frozenset({VIEW_VILLAGES}),
+}
+
+
+def capabilities_of(user) -> frozenset[Capability]:
+    """What this user may do: its role's capabilities (a superuser: the administrator's too)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    held = ROLE_CAPABILITIES.get(user.role, frozenset())
+    if user.is_superuser:
+        held |= ROLE_CAPABILITIES[Role.ADMIN]
+    return held
+
+
+def can(user, capability: Capability) -> bool:
+    return capability in capabilities_of(user)
+
+
+def require(user, capability: Capability, message: str | None = None) -> None:
+    """Refuse (403) a user whose role lacks ``capability``, saying so in Chinese."""
+    if not can(user, capability):
+        raise PermissionDenied(message or f"您的角色无权{capability.label}。")
+
+
+def roles_that(capability: Capability) -> frozenset[str]:
+    return frozenset(role for role, held in ROLE_CAPABILITIES.items() if capability in held)
+
+
+# Each role's Django group holds exactly its capabilities' permissions.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMIN: [
-        "secretaries.view_cadre",
-        "secretaries.change_cadre",
-        "secretaries.view_posting",
-        "secretaries.view_postingevent",
-        "dispatch.view_campaign",
-        "dispatch.add_campaign",
-        "dispatch.change_campaign",
-        "villages.view_region",
-        "villages.change_region",
-        "villages.view_village",
-        "villages.change_village",
-        "villages.import_village",
-        "villages.export_village",
-        "villages.view_importbatch",
-        "dispatch.view_user",
-        "dispatch.add_user",
-        "dispatch.change_user",
-        "dispatch.view_dispatchingunit",
-        "dispatch.add_dispatchingunit",
-        "dispatch.change_dispatchingunit",
-        *UNIT_IMPORT_EXPORT,
-        *QUOTA_EDIT,
-        *SUBMISSION_READ,
-        "reports.view_countydeadline",
-        "reports.add_countydeadline",
-        "reports.change_countydeadline",
-    ],
-    Role.PROVINCIAL_ORG: [
-        "villages.view_region",
-        "villages.view_village",
-        "villages.import_village",
-        "villages.export_village",
-        "villages.view_importbatch",
-        "dispatch.view_user",
-        "dispatch.view_dispatchingunit",
-        "dispatch.add_dispatchingunit",
-        "dispatch.change_dispatchingunit",
-        *UNIT_IMPORT_EXPORT,
-        *QUOTA_EDIT,
-        *ROSTER_READ,
-        *SUBMISSION_READ,
-        "reports.decide_city_ledger",
-    ],
-    Role.POVERTY_OFFICE: ["villages.view_region", *VILLAGE_READ, *UNIT_READ],
-    Role.CITY_ORG: ["villages.view_region", *VILLAGE_READ, "villages.view_importbatch", "dispatch.view_user", *UNIT_READ, "dispatch.import_dispatchingunit", *ROSTER_READ,
-                    *SUBMISSION_READ, "reports.decide_county_ledger", "reports.submit_city_ledger"],
-    # 县委组织部 imports the village lists of its own county (the scope check sees to "own").
-    Role.COUNTY_ORG: [
-        "villages.view_region",
-        *VILLAGE_READ,
-        "villages.import_village",
-        "villages.view_importbatch",
-        "dispatch.view_user",
-        *UNIT_READ,
-        "dispatch.import_dispatchingunit",
-        *ROSTER_READ,
-        *SUBMISSION_READ,
-        "reports.submit_county_ledger",
-    ],
-    Role.TOWNSHIP: ["villages.view_region", *VILLAGE_READ],
-    Role.UNIT: ["villages.view_region", *VILLAGE_READ, *UNIT_READ, *ROSTER_IMPORT_EXPORT],
-    Role.SECRETARY: ["villages.view_region", "villages.view_village"],
+    role: sorted({permission for capability in held for permission in capability.permissions}) for role, held in ROLE_CAPABILITIES.items()
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 

@@ -72,7 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
-    # Our apps, in the order their dependencies point: villages <- dispatch <- secretaries <- reports.
+    # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- reports.
+    "core",
     "villages",
     "dispatch",
     "secretaries",
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dispatch.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },

@@ -11,10 +11,11 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from core.filters import YES_NO, KeyedOrderingFilter, ListFilterSet
+from core.scope import Scope
 from dispatch.models import DispatchingUnit
-from villages.filters import YES_NO, KeyedOrderingFilter, ListFilterSet, RegionChoiceFilter
+from villages.filters import RegionChoiceFilter
 from villages.models import Region
-from villages.scope import Scope
 
 PAGE_SIZE = 50
 
@@ -80,6 +81,3 @@ class DispatchingUnitFilterSet(ListFilterSet):
     def filter_city(self, queryset, name: str, value: Region):
         # A city's units and its counties' units.
         return queryset.filter(Q(region=value) | Q(region__parent=value))
-
-
-

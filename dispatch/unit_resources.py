@@ -1,4 +1,4 @@
-"""The dispatching-unit list's one resource: the page's two-stage import (villages.importing),
+"""The dispatching-unit list's one resource: the page's two-stage import (core.importing),
 its export and the admin's django-import-export import all go through
 ``DispatchingUnitResource`` and its checks.
 
@@ -17,14 +17,15 @@ from typing import IO
 import tablib
 from import_export import resources
 
+from core.columns import Column, display_value, escape_formula
+from core.exports import list_xlsx_tempfile
+from core.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
+from core.models import ImportBatch, ImportRow
+from core.scope import Scope
+from core.spreadsheets import Table
 from dispatch.models import DispatchingUnit
-from villages.exports import list_xlsx_tempfile
-from villages.columns import Column, display_value, escape_formula
-from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
-from villages.models import ImportBatch, ImportRow, Region
+from villages.models import Region
 from villages.resources import FALSE_VALUES, TRUE_VALUES, in_scope, region_short_name
-from villages.scope import Scope
-from villages.spreadsheets import Table
 
 Level = DispatchingUnit.Level
 Kind = DispatchingUnit.Kind
@@ -46,7 +47,12 @@ LEVEL_WORDS = {
 LEVEL_BY_WORD = {word: level for level, words in LEVEL_WORDS.items() for word in words}
 KIND_BY_LABEL = {kind.label: kind.value for kind in Kind}
 # The region level each unit level stands in.
-REGION_LEVEL = {Level.CENTRAL: Region.Level.PROVINCE, Level.PROVINCE: Region.Level.PROVINCE, Level.CITY: Region.Level.CITY, Level.COUNTY: Region.Level.COUNTY}
+REGION_LEVEL = {
+    Level.CENTRAL: Region.Level.PROVINCE,
+    Level.PROVINCE: Region.Level.PROVINCE,
+    Level.CITY: Region.Level.CITY,
+    Level.COUNTY: Region.Level.COUNTY,
+}
 # Fields an import may change on an existing unit; its name and region are its key.
 UPDATABLE = ("level", "kind", "is_agriculture_related")
 PROVINCE_PREFIX = re.compile(r"^山西省?")
@@ -180,7 +186,13 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
             elif text in FALSE_VALUES:
                 values["is_agriculture_related"] = False
             else:
-                errors.append(RowError(row, self.header["is_agriculture_related"], f"无法识别“{record['is_agriculture_related']}”，应填 是/否、√/空白、1/0 或 Y/N。"))
+                errors.append(
+                    RowError(
+                        row,
+                        self.header["is_agriculture_related"],
+                        f"无法识别“{record['is_agriculture_related']}”，应填 是/否、√/空白、1/0 或 Y/N。",
+                    )
+                )
         return values
 
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
@@ -209,13 +221,17 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
         fields = ("id", "name", "region_id", *UPDATABLE)
         existing = {
             (u["name"], u["region_id"]): u
-            for u in DispatchingUnit.objects.filter(name__in={p[1] for p in parsed}, region_id__in={p[2].id for p in parsed}).values(*fields)
+            for u in DispatchingUnit.objects.filter(name__in={p[1] for p in parsed}, region_id__in={p[2].id for p in parsed}).values(
+                *fields
+            )
         }
         for row, name, region, values in parsed:
             unit = existing.get((name, region.id))
             identity = {"name": name, "region_id": region.id}
             if unit is None:
-                check.planned.append(Planned(row, ImportRow.Action.CREATE, unit_key(name, region), {**identity, "is_agriculture_related": False, **values}))
+                check.planned.append(
+                    Planned(row, ImportRow.Action.CREATE, unit_key(name, region), {**identity, "is_agriculture_related": False, **values})
+                )
                 continue
             diff = {f: [unit_display(f, unit[f]), unit_display(f, v)] for f, v in values.items() if unit[f] != v}
             if diff:
@@ -249,9 +265,15 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
             if unit is None:
                 conflicts.append(RowError(staged.row, label["name"], f"“{name}”已不存在，请重新上传预览。"))
                 continue
-            field = changed_since_preview(values, staged.diff, lambda f: getattr(unit, f), unit_display)
+            field = changed_since_preview(values, staged.diff, lambda f, unit=unit: getattr(unit, f), unit_display)
             if field is not None:
-                conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{unit_display(field, getattr(unit, field))}”），请重新上传预览。"))
+                conflicts.append(
+                    RowError(
+                        staged.row,
+                        label[field],
+                        f"预览后已被他人修改（现为“{unit_display(field, getattr(unit, field))}”），请重新上传预览。",
+                    )
+                )
                 continue
             for f, v in values.items():
                 setattr(unit, f, v)
@@ -262,7 +284,7 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
         DispatchingUnit.objects.bulk_update(to_update, UPDATABLE)
         return []
 
-    # --- django-import-export (the admin): villages.importing.AdminImport -------------------
+    # --- django-import-export (the admin): core.importing.AdminImport -------------------
     def admin_cells(self, staged: list[ImportRow]) -> list[list[str]]:
         region_names = dict(Region.objects.filter(id__in={r.values["region_id"] for r in staged}).values_list("id", "name"))
         cells = []
@@ -272,7 +294,9 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
                 "region": region_names.get(row.values["region_id"], ""),
                 **{f: unit_display(f, v) for f, v in row.values.items() if f in UPDATABLE},
             }
-            cells.append([f"{row.diff[c.key][0]} → {row.diff[c.key][1]}" if c.key in row.diff else shown.get(c.key, "") for c in UNIT_COLUMNS])
+            cells.append(
+                [f"{row.diff[c.key][0]} → {row.diff[c.key][1]}" if c.key in row.diff else shown.get(c.key, "") for c in UNIT_COLUMNS]
+            )
         return cells
 
 

@@ -1,8 +1,8 @@
 from django.urls import include, path
 
+from core.import_views import ImportPages
 from dispatch import unit_views
 from dispatch.unit_resources import DispatchingUnitResource
-from villages.import_views import ImportPages
 
 app_name = "units"
 

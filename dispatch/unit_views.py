@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.filters import sort_links
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from dispatch.unit_filters import PAGE_SIZE, DispatchingUnitFilterSet
-from villages.filters import sort_links
 from dispatch.unit_resources import units_xlsx_tempfile
 
 VIEW_PERMISSION = "dispatch.view_dispatchingunit"
@@ -27,7 +27,6 @@ IMPORT_PERMISSION = "dispatch.import_dispatchingunit"
 def _require_view(request) -> None:
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied("您的角色无权查看派出单位。")
-
 
 
 def unit_list(request):

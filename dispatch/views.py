@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from dispatch.navigation import todos_for
+from core.navigation import todos_for
 from dispatch.selectors import scope_summary
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from reports.models import CountyDeadline, Submission, SubmissionEvent
-from villages.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(CountyDeadline)

@@ -21,11 +21,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from dispatch.models import Campaign, Role
-from dispatch.navigation import NavItem, register_nav
 from dispatch.selectors import chosen_campaign
 from reports.annex_xlsx import write_xlsx
 from reports.annexes import (
-    LAYOUTS, Layout, department_name, ledger_queryset, ledger_rows, reference_date, statistics_table, summary_table,
+    LAYOUTS,
+    Layout,
+    department_name,
+    ledger_queryset,
+    ledger_rows,
+    reference_date,
+    statistics_table,
+    summary_table,
 )
 from villages.models import Region
 
@@ -91,11 +97,13 @@ def _cells(layout: Layout, values: dict, label: str = "") -> list[dict]:
     columns = layout.columns
     if label:
         cells.append({"text": label, "align": "center", "colspan": layout.label_span})
-        columns = columns[layout.label_span:]
+        columns = columns[layout.label_span :]
     for column in columns:
         value = values.get(column.key, "")
         # Figures with thousands separators; a 序号 or a phone number as written.
-        cells.append({"text": _number(value) if column.numeric else ("" if value is None else str(value)), "align": column.align, "colspan": 1})
+        cells.append(
+            {"text": _number(value) if column.numeric else ("" if value is None else str(value)), "align": column.align, "colspan": 1}
+        )
     return cells
 
 
@@ -107,9 +115,14 @@ def _ledger_lines(layout: Layout, rows):
 def index(request):
     selection = _selection(request)
     annexes = [
-        {"number": n, "label": layout.label, "title": layout.title_for(selection.region), "note": ANNEX_NOTES[n],
-         "url": f"{reverse('annexes:annex', args=[n])}?{selection.query()}",
-         "xlsx": f"{reverse('annexes:xlsx', args=[n])}?{selection.query()}"}
+        {
+            "number": n,
+            "label": layout.label,
+            "title": layout.title_for(selection.region),
+            "note": ANNEX_NOTES[n],
+            "url": f"{reverse('annexes:annex', args=[n])}?{selection.query()}",
+            "xlsx": f"{reverse('annexes:xlsx', args=[n])}?{selection.query()}",
+        }
         for n, layout in LAYOUTS.items()
     ]
     return render(request, "reports/annex_index.html", {"selection": selection, "annexes": annexes})
@@ -120,9 +133,16 @@ def annex_page(request, annex: str):
     selection = _selection(request)
     campaign, region = selection.campaign, selection.region
     context = {
-        "selection": selection, "layout": layout, "annex": annex, "title": layout.title_for(region),
-        "department": department_name(region), "stamp_line": layout.stamp_line.format(unit=department_name(region)),
-        "header_rows": layout.header_rows(), "lines": [], "checks": [], "failed_checks": [],
+        "selection": selection,
+        "layout": layout,
+        "annex": annex,
+        "title": layout.title_for(region),
+        "department": department_name(region),
+        "stamp_line": layout.stamp_line.format(unit=department_name(region)),
+        "header_rows": layout.header_rows(),
+        "lines": [],
+        "checks": [],
+        "failed_checks": [],
         "xlsx_url": f"{reverse('annexes:xlsx', args=[annex])}?{selection.query()}",
         "index_url": f"{reverse('annexes:index')}?{selection.query()}",
     }
@@ -136,9 +156,7 @@ def annex_page(request, annex: str):
             context.update(lines=_ledger_lines(layout, rows), page=page, total=total)
         else:
             table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region)
-            context["lines"] = [
-                {"kind": row.kind, "cells": _cells(layout, row.values, row.label), "code": row.code} for row in table.rows
-            ]
+            context["lines"] = [{"kind": row.kind, "cells": _cells(layout, row.values, row.label), "code": row.code} for row in table.rows]
             context.update(checks=table.checks, failed_checks=table.failed_checks)
             if annex == "4":
                 context["reference_date"] = reference_date(campaign)
@@ -160,8 +178,3 @@ def annex_xlsx(request, annex: str):
     file.seek(0)
     name = f"{layout.label} {layout.title_for(selection.region)}（{selection.region.name}）.xlsx"
     return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
-
-
-def register() -> None:
-    """Menu entries and 待办 of this part of the reports app (called from ReportsConfig.ready)."""
-    register_nav(NavItem("台账统计", "annexes:index", roles=ANNEX_ROLES, order=60))

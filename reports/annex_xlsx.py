@@ -122,9 +122,15 @@ def _write_row(sheet, row: int, layout: Layout, formats: _Formats, values: dict,
 
 
 def _start(out: IO[bytes], layout: Layout, region: Region, title: str):
-    workbook = xlsxwriter.Workbook(out, {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     workbook.set_properties({"title": f"{layout.label} {title}", "company": department_name(region)})
     sheet = workbook.add_worksheet(layout.label)
     formats = _Formats(workbook)
@@ -193,4 +199,3 @@ def write_xlsx(annex: str, *, campaign: Campaign, region: Region, out: IO[bytes]
         _write_table(out, statistics_table(campaign=campaign, region=region))
     else:
         raise ValueError(f"no annex {annex!r}: expected one of 1, 3, 4")
-

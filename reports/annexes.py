@@ -157,7 +157,13 @@ ANNEX3 = Layout(
 )
 
 BY_UNIT, BY_VILLAGE, BY_SEX, BY_AGE, BY_EDUCATION, BY_RANK, BY_SOURCE = (
-    "按派出单位", "按派驻村类型", "性别", "年龄", "学历", "职级", "干部来源",
+    "按派出单位",
+    "按派驻村类型",
+    "性别",
+    "年龄",
+    "学历",
+    "职级",
+    "干部来源",
 )
 ANNEX4 = Layout(
     number="4",
@@ -270,19 +276,21 @@ def statistics_conditions(campaign: Campaign) -> dict[str, Q]:
     conditions["female"] = Q(cadre__sex=Cadre.Sex.FEMALE)
     conditions.update(dict(age_conditions(reference_date(campaign))))
     E, R, S = Cadre.Education, Cadre.Rank, Cadre.Source
-    conditions.update({
-        "edu_postgraduate": Q(cadre__education=E.POSTGRADUATE),
-        "edu_bachelor": Q(cadre__education=E.BACHELOR),
-        "edu_college": Q(cadre__education=E.COLLEGE),
-        "edu_secondary": Q(cadre__education=E.SECONDARY),
-        "rank_division": Q(cadre__rank=R.DIVISION_OR_ABOVE),
-        "rank_section": Q(cadre__rank=R.SECTION),
-        "rank_below": Q(cadre__rank=R.BELOW_SECTION),
-        "source_young": Q(cadre__source=S.YOUNG_CADRE),
-        "source_reserve": Q(cadre__source=S.RESERVE_CADRE),
-        "source_enterprise": Q(cadre__source=S.ENTERPRISE_INSTITUTION),
-        "source_adjusted": Q(cadre__source=S.RETIRED_FROM_LEADERSHIP),
-    })
+    conditions.update(
+        {
+            "edu_postgraduate": Q(cadre__education=E.POSTGRADUATE),
+            "edu_bachelor": Q(cadre__education=E.BACHELOR),
+            "edu_college": Q(cadre__education=E.COLLEGE),
+            "edu_secondary": Q(cadre__education=E.SECONDARY),
+            "rank_division": Q(cadre__rank=R.DIVISION_OR_ABOVE),
+            "rank_section": Q(cadre__rank=R.SECTION),
+            "rank_below": Q(cadre__rank=R.BELOW_SECTION),
+            "source_young": Q(cadre__source=S.YOUNG_CADRE),
+            "source_reserve": Q(cadre__source=S.RESERVE_CADRE),
+            "source_enterprise": Q(cadre__source=S.ENTERPRISE_INSTITUTION),
+            "source_adjusted": Q(cadre__source=S.RETIRED_FROM_LEADERSHIP),
+        }
+    )
     return conditions
 
 
@@ -386,12 +394,15 @@ def summary_checks(rows: list[Row]) -> list[Check]:
         ok = v["targets"] == expected
         if row.kind == "total" or not ok:
             name = row.label or v["county"]
-            checks.append(Check(
-                f"{name}：两类村合计（去重）{_fmt(v['targets'])} {'=' if ok else '≠'} "
-                f"党组织软弱涣散村 {_fmt(v['weak'])} + 建档立卡贫困村 {_fmt(v['poor'])} − 两类兼有 {_fmt(v['both'])}"
-                + ("" if ok else f"（应为 {_fmt(expected)}）"),
-                ok=ok, row=name,
-            ))
+            checks.append(
+                Check(
+                    f"{name}：两类村合计（去重）{_fmt(v['targets'])} {'=' if ok else '≠'} "
+                    f"党组织软弱涣散村 {_fmt(v['weak'])} + 建档立卡贫困村 {_fmt(v['poor'])} − 两类兼有 {_fmt(v['both'])}"
+                    + ("" if ok else f"（应为 {_fmt(expected)}）"),
+                    ok=ok,
+                    row=name,
+                )
+            )
     return checks
 
 
@@ -421,8 +432,11 @@ def summary_table(*, campaign: Campaign, region: Region) -> AnnexTable:
     cities: dict[int, list[Row]] = {}
     for county in counties:
         cities.setdefault(county.parent_id, []).append(
-            Row("item", {"city": county.parent.name, "county": county.name, **dict.fromkeys(ANNEX1_SUMMED, 0), **counts.get(county.id, {})},
-                code=county.code)
+            Row(
+                "item",
+                {"city": county.parent.name, "county": county.name, **dict.fromkeys(ANNEX1_SUMMED, 0), **counts.get(county.id, {})},
+                code=county.code,
+            )
         )
     items: list[Row] = []
     serial = 0
@@ -474,10 +488,13 @@ def statistics_checks(rows: list[Row]) -> list[Check]:
             group_sum = sum(row.values[k] for k in keys)
             ok = group_sum == row.values["total"]
             if row.kind == "total" or not ok:
-                checks.append(Check(
-                    f"{name}：{group}各项之和 {_fmt(group_sum)} {'=' if ok else '≠'} 选派总数 {_fmt(row.values['total'])}",
-                    ok=ok, row=name,
-                ))
+                checks.append(
+                    Check(
+                        f"{name}：{group}各项之和 {_fmt(group_sum)} {'=' if ok else '≠'} 选派总数 {_fmt(row.values['total'])}",
+                        ok=ok,
+                        row=name,
+                    )
+                )
     return checks
 
 
@@ -513,12 +530,28 @@ def statistics_table(*, campaign: Campaign, region: Region) -> AnnexTable:
 CHUNK_SIZE = 2000
 TICK = "√"
 LEDGER_FIELDS = (
-    "id", "state", "start_date", "end_date",
-    "county__parent__name", "county__name", "village__township__name", "village__name",
-    "village__is_weak_organization", "village__is_registered_poor",
-    "cadre__name", "cadre__sex", "cadre__ethnicity", "cadre__birth_date", "cadre__political_status", "cadre__education",
-    "cadre__position", "cadre__rank", "cadre__source", "cadre__phone",
-    "unit__name", "unit_level",
+    "id",
+    "state",
+    "start_date",
+    "end_date",
+    "county__parent__name",
+    "county__name",
+    "village__township__name",
+    "village__name",
+    "village__is_weak_organization",
+    "village__is_registered_poor",
+    "cadre__name",
+    "cadre__sex",
+    "cadre__ethnicity",
+    "cadre__birth_date",
+    "cadre__political_status",
+    "cadre__education",
+    "cadre__position",
+    "cadre__rank",
+    "cadre__source",
+    "cadre__phone",
+    "unit__name",
+    "unit_level",
 )
 STATE_NOTES = {Posting.State.ASSIGNED: "已分配，待到岗", Posting.State.ENDED: "期满免职"}
 

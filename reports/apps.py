@@ -7,8 +7,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "台账与统计"
 
     def ready(self) -> None:
-        from reports import annex_views, dashboard_views, submission_views
+        from core.navigation import NavItem, register_nav, register_todo
+        from dispatch import roles
+        from reports import submissions
 
-        annex_views.register()
-        submission_views.register()
-        dashboard_views.register()
+        register_nav(NavItem("统计图表", "dashboard:index", roles.VIEW_DASHBOARD, order=50))
+        register_nav(NavItem("台账统计", "annexes:index", roles.VIEW_ANNEXES, order=60))
+        register_nav(NavItem("报送", "submissions:list", roles.VIEW_SUBMISSIONS, order=62))
+        register_todo(submissions.submission_todos)

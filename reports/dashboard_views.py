@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from dispatch.models import Campaign, Role, User
-from dispatch.navigation import NavItem, register_nav
 from dispatch.selectors import chosen_campaign
 from reports import dashboards
 from villages.models import Region
@@ -30,11 +29,6 @@ VILLAGE_REGION_PARAM = {Region.Level.CITY: "city", Region.Level.COUNTY: "county"
 COVERAGE_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("uncovered", "未覆盖", "#b42318"))
 SUBMISSION_COLORS = {"on_time": "#1d7a3a", "late": "#e0a100", "overdue": "#b42318", "pending": "#8c959f", "no_rows": "#c9cdd2"}
 QUOTA_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("missing", "缺额", "#c9cdd2"))
-
-
-def register() -> None:
-    """Menu entries and 待办 of this part of the reports app (called from ReportsConfig.ready)."""
-    register_nav(NavItem("统计图表", "dashboard:index", roles=DASHBOARD_ROLES, order=50))
 
 
 def _region(request) -> Region:
@@ -66,7 +60,9 @@ def _coverage_rows(coverage: dict, user: User, campaign: Campaign | None) -> tup
     child_param = VILLAGE_REGION_PARAM[coverage["child_level"]]
     region = coverage["region"]
     # The total's list is the region's own; the user's own region needs no filter (the scope is it).
-    own_param = {} if region.pk == user.region_id or region.level not in VILLAGE_REGION_PARAM else {VILLAGE_REGION_PARAM[region.level]: region.code}
+    own_param = (
+        {} if region.pk == user.region_id or region.level not in VILLAGE_REGION_PARAM else {VILLAGE_REGION_PARAM[region.level]: region.code}
+    )
 
     def links(place: dict) -> dict:
         return {key: _url("villages:list", **place, category="target", coverage=key) for key, _, _ in COVERAGE_SERIES} | {
@@ -79,7 +75,8 @@ def _coverage_rows(coverage: dict, user: User, campaign: Campaign | None) -> tup
             "links": links({child_param: row.code}),
             # A county's townships are the finest breakdown.
             "drill": _url("dashboard:index", region=row.code, campaign=campaign.pk if campaign else None)
-            if coverage["child_level"] in dashboards.CHILD_LEVEL else None,
+            if coverage["child_level"] in dashboards.CHILD_LEVEL
+            else None,
         }
         for row in coverage["rows"]
     ]
@@ -115,9 +112,7 @@ def dashboard(request):
     quotas = dashboards.quota_fulfilment(user=user, campaign=campaign)
     campaign_pk = campaign.pk if campaign else None
 
-    pipeline_rows = [
-        {"row": row, "link": _url("secretaries:list", campaign=campaign_pk, state=row.state)} for row in pipeline["rows"]
-    ]
+    pipeline_rows = [{"row": row, "link": _url("secretaries:list", campaign=campaign_pk, state=row.state)} for row in pipeline["rows"]]
     # The candidate list offers only units it has postings of: units without any get no link.
     quota_rows = [
         {
@@ -143,37 +138,60 @@ def dashboard(request):
         "coverage": _chart(
             [r.name for r in coverage["rows"]],
             [
-                {"name": label, "color": color, "stack": "villages", "data": [getattr(r["row"], key) for r in coverage_rows],
-                 "links": [r["links"][key] for r in coverage_rows]}
+                {
+                    "name": label,
+                    "color": color,
+                    "stack": "villages",
+                    "data": [getattr(r["row"], key) for r in coverage_rows],
+                    "links": [r["links"][key] for r in coverage_rows],
+                }
                 for key, label, color in COVERAGE_SERIES
             ],
-            horizontal=True, unit="个村",
+            horizontal=True,
+            unit="个村",
         ),
         "pipeline": _chart(
             [r.label for r in pipeline["rows"]],
-            [{
-                "name": "人数", "color": "#a8201a", "data": [r.count for r in pipeline["rows"]],
-                "links": [r["link"] for r in pipeline_rows],
-                "colors": ["#a8201a" if r.in_pipeline else "#8c959f" for r in pipeline["rows"]],
-            }],
-            horizontal=False, unit="人",
+            [
+                {
+                    "name": "人数",
+                    "color": "#a8201a",
+                    "data": [r.count for r in pipeline["rows"]],
+                    "links": [r["link"] for r in pipeline_rows],
+                    "colors": ["#a8201a" if r.in_pipeline else "#8c959f" for r in pipeline["rows"]],
+                }
+            ],
+            horizontal=False,
+            unit="人",
         ),
         "quota": _chart(
             [r.unit_name for r in quotas["rows"]],
             [
-                {"name": label, "color": color, "stack": "quota", "data": [getattr(r["row"], key) for r in quota_rows],
-                 "links": [r["links"].get(key) for r in quota_rows]}
+                {
+                    "name": label,
+                    "color": color,
+                    "stack": "quota",
+                    "data": [getattr(r["row"], key) for r in quota_rows],
+                    "links": [r["links"].get(key) for r in quota_rows],
+                }
                 for key, label, color in QUOTA_SERIES
             ],
-            horizontal=True, unit="人",
+            horizontal=True,
+            unit="人",
         ),
         "submissions": _chart(
             [label for _, label in statuses],
-            [{
-                "name": "地区数", "color": "#1d7a3a", "data": [submissions["counts"][key] for key, _ in statuses],
-                "links": [overview for _ in statuses], "colors": [SUBMISSION_COLORS[key] for key, _ in statuses],
-            }],
-            horizontal=False, unit="个",
+            [
+                {
+                    "name": "地区数",
+                    "color": "#1d7a3a",
+                    "data": [submissions["counts"][key] for key, _ in statuses],
+                    "links": [overview for _ in statuses],
+                    "colors": [SUBMISSION_COLORS[key] for key, _ in statuses],
+                }
+            ],
+            horizontal=False,
+            unit="个",
         ),
     }
     return render(
@@ -196,7 +214,8 @@ def dashboard(request):
             "submissions": submissions,
             "submission_rows": submission_rows,
             "submission_counts": [
-                {"key": key, "label": label, "count": submissions["counts"][key], "color": SUBMISSION_COLORS[key]} for key, label in statuses
+                {"key": key, "label": label, "count": submissions["counts"][key], "color": SUBMISSION_COLORS[key]}
+                for key, label in statuses
             ],
             "submissions_overview": overview,
             "charts": charts,

@@ -53,8 +53,14 @@ COVERAGE_COUNTS = {
 
 # The pipeline's states in the order of notice §三, then the ways out of it.
 PIPELINE_STATES = (
-    State.APPLIED, State.QUALIFIED, State.RECOMMENDED, State.APPROVED, State.FILED,
-    State.ASSIGNED, State.IN_OFFICE, State.ENDED,
+    State.APPLIED,
+    State.QUALIFIED,
+    State.RECOMMENDED,
+    State.APPROVED,
+    State.FILED,
+    State.ASSIGNED,
+    State.IN_OFFICE,
+    State.ENDED,
 )
 OFF_PIPELINE_STATES = (State.REJECTED, State.WITHDRAWN, State.RECALLED)
 
@@ -120,9 +126,7 @@ def pipeline_counts(*, user: User, campaign: Campaign | None) -> dict:
     shows filtered by that state. One query."""
     counts: dict[str, int] = {}
     if campaign is not None:
-        counts = dict(
-            Posting.objects.visible_to(user).filter(campaign=campaign).values_list("state").annotate(n=Count("id")).order_by()
-        )
+        counts = dict(Posting.objects.visible_to(user).filter(campaign=campaign).values_list("state").annotate(n=Count("id")).order_by())
     rows = [PipelineRow(s.value, s.label, counts.get(s.value, 0), True) for s in PIPELINE_STATES]
     rows += [PipelineRow(s.value, s.label, counts.get(s.value, 0), False) for s in OFF_PIPELINE_STATES]
     return {"rows": rows, "total": sum(r.count for r in rows)}
@@ -172,9 +176,7 @@ def quota_fulfilment(*, user: User, campaign: Campaign | None) -> dict:
     quota_rows = list(
         quotas.values("unit_id", "unit__name", "unit__level").annotate(quota=Sum("count")).order_by("unit__level", "unit__name")
     )
-    in_quota_county = Exists(
-        quotas.filter(unit_id=OuterRef("unit_id"), county_id=OuterRef("county_id")).values("pk")
-    )
+    in_quota_county = Exists(quotas.filter(unit_id=OuterRef("unit_id"), county_id=OuterRef("county_id")).values("pk"))
     filled = {
         row["unit_id"]: row
         for row in Posting.objects.visible_to(user)
@@ -189,13 +191,18 @@ def quota_fulfilment(*, user: User, campaign: Campaign | None) -> dict:
     }
     rows = [
         QuotaRow(
-            unit_id=r["unit_id"], unit_name=r["unit__name"], unit_level=r["unit__level"], quota=r["quota"],
+            unit_id=r["unit_id"],
+            unit_name=r["unit__name"],
+            unit_level=r["unit__level"],
+            quota=r["quota"],
             **{key: filled.get(r["unit_id"], {}).get(key, 0) for key in ("in_office", "assigned", "postings")},
         )
         for r in quota_rows
     ]
     total = QuotaRow(
-        unit_id=0, unit_name="合计", unit_level="",
+        unit_id=0,
+        unit_name="合计",
+        unit_level="",
         **{key: sum(getattr(r, key) for r in rows) for key in ("quota", "in_office", "assigned", "postings")},
     )
     return {"rows": rows, "total": total}

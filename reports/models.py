@@ -16,9 +16,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dispatch.models import AppendOnlyEvent, AppendOnlyQuerySet, Campaign, Role
+from core.models import AppendOnlyEvent, AppendOnlyQuerySet
+from core.scope import Scope, ScopedQuerySet
+from dispatch.models import Campaign, Role
 from villages.models import Region
-from villages.scope import Scope, ScopedQuerySet
 
 # Counties are due at their city this many days before the city's own deadline, unless the
 # province sets a date for the campaign (CountyDeadline, in the admin).
@@ -90,9 +91,7 @@ class Submission(models.Model):
     region = models.ForeignKey(Region, verbose_name="报送地区", on_delete=models.PROTECT, related_name="submissions")
     level = models.CharField("层级", max_length=8, choices=Level.choices)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED)
-    previous = models.OneToOneField(
-        "self", verbose_name="上一次报送", null=True, blank=True, on_delete=models.PROTECT, related_name="next"
-    )
+    previous = models.OneToOneField("self", verbose_name="上一次报送", null=True, blank=True, on_delete=models.PROTECT, related_name="next")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("报送时间", default=timezone.now)
     note = models.TextField("报送说明", blank=True)
@@ -130,11 +129,14 @@ class Submission(models.Model):
         constraints = [
             # The last line against a double submit: at most one submitted-or-accepted per region.
             models.UniqueConstraint(
-                fields=["campaign", "region"], condition=Q(state__in=["submitted", "accepted"]), name="one_open_submission_per_region",
+                fields=["campaign", "region"],
+                condition=Q(state__in=["submitted", "accepted"]),
+                name="one_open_submission_per_region",
                 violation_error_message="该地区本批次已有待接收或已接收的报送。",
             ),
             models.CheckConstraint(
-                name="submission_returned_has_reason", condition=~Q(state="returned") | ~Q(return_reason=""),
+                name="submission_returned_has_reason",
+                condition=~Q(state="returned") | ~Q(return_reason=""),
                 violation_error_message="退回须填写理由。",
             ),
         ]
@@ -181,6 +183,7 @@ class SubmissionEvent(AppendOnlyEvent):
         ACCEPT = "accept", "接收"
         RETURN = "return", "退回"
 
+    actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
     submission = models.ForeignKey(Submission, verbose_name="报送", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=16, choices=Action.choices)
     from_state = models.CharField("原状态", max_length=16, choices=Submission.State.choices, blank=True)

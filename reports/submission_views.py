@@ -83,7 +83,10 @@ def submission_detail(request, pk: int):
             "next": getattr(submission, "next", None) if latest is None or latest.pk != submission.pk else None,
             "lock_reason": services.lock_reason(submission) if own_region and submission.is_locked else "",
             "own_region": own_region,
-            "may_resubmit": own_region and submission.state == Submission.State.RETURNED and latest is not None and latest.pk == submission.pk,
+            "may_resubmit": own_region
+            and submission.state == Submission.State.RETURNED
+            and latest is not None
+            and latest.pk == submission.pk,
         },
     )
 
@@ -111,14 +114,21 @@ def submission_new(request):
             try:
                 if level == Submission.Level.CITY:
                     submission = services.city_submit(
-                        campaign=campaign, by=user, signer=data["signer"], scan=data["scan"], note=data["note"], seen_latest_id=data["seen_latest"]
+                        campaign=campaign,
+                        by=user,
+                        signer=data["signer"],
+                        scan=data["scan"],
+                        note=data["note"],
+                        seen_latest_id=data["seen_latest"],
                     )
                 else:
                     submission = services.county_submit(campaign=campaign, by=user, note=data["note"], seen_latest_id=data["seen_latest"])
             except SubmissionRefused as e:
                 messages.error(request, f"未能报送：{e}")
             else:
-                messages.success(request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count} 条台账记录）。")
+                messages.success(
+                    request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count} 条台账记录）。"
+                )
                 return redirect("submissions:detail", pk=submission.pk)
         return redirect("submissions:new")
     lock = services.lock_reason(latest)
@@ -153,13 +163,17 @@ def submission_decide(request, pk: int, action: str):
     data = form.cleaned_data
     call = {
         (Submission.Level.COUNTY, "accept"): lambda: services.city_accept(
-            submission=submission, by=request.user, note=data["note"], expected_state=data["expected_state"]),
+            submission=submission, by=request.user, note=data["note"], expected_state=data["expected_state"]
+        ),
         (Submission.Level.COUNTY, "return"): lambda: services.city_return(
-            submission=submission, by=request.user, reason=data["reason"], expected_state=data["expected_state"]),
+            submission=submission, by=request.user, reason=data["reason"], expected_state=data["expected_state"]
+        ),
         (Submission.Level.CITY, "accept"): lambda: services.province_accept(
-            submission=submission, by=request.user, note=data["note"], expected_state=data["expected_state"]),
+            submission=submission, by=request.user, note=data["note"], expected_state=data["expected_state"]
+        ),
         (Submission.Level.CITY, "return"): lambda: services.province_return(
-            submission=submission, by=request.user, reason=data["reason"], expected_state=data["expected_state"]),
+            submission=submission, by=request.user, reason=data["reason"], expected_state=data["expected_state"]
+        ),
     }[(submission.level, action)]
     try:
         call()
@@ -181,12 +195,3 @@ def submission_file(request, pk: int, kind: str):
         raise Http404("没有这个文件。")
     name = file.name.rsplit("/", 1)[-1]
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
-
-
-def register() -> None:
-    """Menu entries and 待办 of this part of the reports app (called from ReportsConfig.ready)."""
-    from dispatch.navigation import NavItem, register_nav, register_todo
-
-    roles = frozenset({Role.COUNTY_ORG, Role.CITY_ORG, Role.PROVINCIAL_ORG, Role.ADMIN})
-    register_nav(NavItem("报送", "submissions:list", permission=VIEW, roles=roles, order=62))
-    register_todo(services.submission_todos)

@@ -33,8 +33,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from core.navigation import Todo
 from dispatch.models import Campaign, Role, User
-from dispatch.navigation import Todo
 from reports import annex_xlsx, annexes
 from reports.models import Submission, SubmissionEvent, deadline_for
 from secretaries.models import Posting
@@ -136,8 +136,17 @@ def lock_reason(submission: Submission | None) -> str:
 
 
 def _submit(
-    *, campaign: Campaign, region: Region, level: str, by: User, note: str, seen_latest_id: int | None,
-    signer: str = "", scan: tuple[bytes, str] | None = None, check=None, at: datetime.datetime | None = None,
+    *,
+    campaign: Campaign,
+    region: Region,
+    level: str,
+    by: User,
+    note: str,
+    seen_latest_id: int | None,
+    signer: str = "",
+    scan: tuple[bytes, str] | None = None,
+    check=None,
+    at: datetime.datetime | None = None,
 ) -> Submission:
     saved = []
     try:
@@ -157,9 +166,20 @@ def _submit(
                 check(snapshot)
             now = at or timezone.now()
             submission = Submission(
-                campaign=campaign, region=region, level=level, previous=latest, submitted_by=by, submitted_at=now, note=note.strip(),
-                signer=signer.strip(), columns=snapshot.columns, rows=snapshot.rows, row_count=len(snapshot.rows),
-                rows_sha256=snapshot.rows_sha256, ledger_sha256=sha256(snapshot.ledger), statistics_sha256=sha256(snapshot.statistics),
+                campaign=campaign,
+                region=region,
+                level=level,
+                previous=latest,
+                submitted_by=by,
+                submitted_at=now,
+                note=note.strip(),
+                signer=signer.strip(),
+                columns=snapshot.columns,
+                rows=snapshot.rows,
+                row_count=len(snapshot.rows),
+                rows_sha256=snapshot.rows_sha256,
+                ledger_sha256=sha256(snapshot.ledger),
+                statistics_sha256=sha256(snapshot.statistics),
             )
             stem = f"{region.name}-{campaign.year}-{now:%Y%m%d%H%M%S}"
             submission.ledger_file.save(f"{stem}-附表3工作台账.xlsx", ContentFile(snapshot.ledger), save=False)
@@ -175,10 +195,18 @@ def _submit(
                 with transaction.atomic():
                     submission.save()
             except IntegrityError:
-                raise SubmissionRefused(lock_reason(latest_submission(campaign=campaign, region=region)) or "该地区已有待接收的报送。") from None
+                raise SubmissionRefused(
+                    lock_reason(latest_submission(campaign=campaign, region=region)) or "该地区已有待接收的报送。"
+                ) from None
             SubmissionEvent.objects.create(
-                submission=submission, action=SubmissionEvent.Action.SUBMIT, actor=by, actor_role=by.role, at=now,
-                from_state="", to_state=State.SUBMITTED, note=note.strip(),
+                submission=submission,
+                action=SubmissionEvent.Action.SUBMIT,
+                actor=by,
+                actor_role=by.role,
+                at=now,
+                from_state="",
+                to_state=State.SUBMITTED,
+                note=note.strip(),
             )
             return submission
     except BaseException:
@@ -213,9 +241,7 @@ def counties_not_accepted(*, campaign: Campaign, county_ids: Iterable[int]) -> l
     return list(Region.objects.filter(pk__in=list(county_ids)).exclude(pk__in=accepted).order_by("code"))
 
 
-def city_submit(
-    *, campaign: Campaign, by: User, signer: str, scan, note: str = "", seen_latest_id: int | None = None
-) -> Submission:
+def city_submit(*, campaign: Campaign, by: User, signer: str, scan, note: str = "", seen_latest_id: int | None = None) -> Submission:
     """市委组织部 sends its compiled ledger to the province, signed by the department head, with
     the scan of the signed and stamped paper copy (``scan``: an uploaded file). Refused while a
     county of the city that has secretaries in the ledger has no accepted submission."""
@@ -232,8 +258,15 @@ def city_submit(
             raise SubmissionRefused(f"以下县（市、区）的台账尚未被接收：{names}。请先接收各县台账，再报送全市汇总台账。")
 
     return _submit(
-        campaign=campaign, region=by.region, level=Level.CITY, by=by, note=note, seen_latest_id=seen_latest_id,
-        signer=signer, scan=scan_data, check=check,
+        campaign=campaign,
+        region=by.region,
+        level=Level.CITY,
+        by=by,
+        note=note,
+        seen_latest_id=seen_latest_id,
+        signer=signer,
+        scan=scan_data,
+        check=check,
     )
 
 
@@ -280,7 +313,12 @@ def allowed_decisions(*, submission: Submission, user: User) -> list[str]:
 
 
 def _open_city_submission(county_submission: Submission) -> Submission | None:
-    return Submission.objects.open().without_snapshot().filter(campaign=county_submission.campaign_id, region=county_submission.region.parent_id).first()
+    return (
+        Submission.objects.open()
+        .without_snapshot()
+        .filter(campaign=county_submission.campaign_id, region=county_submission.region.parent_id)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -291,7 +329,12 @@ def _decide(
     # Locked for the whole transaction: a second decision on the same submission (a double
     # click, the other user of the department) waits here, then finds the state changed.
     submission = (
-        Submission.objects.visible_to(by).without_snapshot().select_for_update(of=("self",)).select_related("region", "campaign").filter(pk=submission_id).first()
+        Submission.objects.visible_to(by)
+        .without_snapshot()
+        .select_for_update(of=("self",))
+        .select_related("region", "campaign")
+        .filter(pk=submission_id)
+        .first()
     )
     if submission is None:
         raise Submission.DoesNotExist("没有这份报送，或不在您的管辖范围内。")
@@ -301,9 +344,7 @@ def _decide(
             raise SubmissionRefused(f"{who}不能{label}{submission.region.name}的县级台账：县级台账由所在市的市委组织部{label}。")
         raise SubmissionRefused(f"{who}不能{label}{submission.region.name}的市级汇总台账：市级汇总台账由省委组织部{label}。")
     if (expected_state and submission.state != expected_state) or submission.state not in sources:
-        raise SubmissionRefused(
-            f"该报送当前为“{submission.get_state_display()}”，不能{label}（可能已被他人处理，请刷新页面）。"
-        )
+        raise SubmissionRefused(f"该报送当前为“{submission.get_state_display()}”，不能{label}（可能已被他人处理，请刷新页面）。")
     if action == "return" and submission.level == Level.COUNTY:
         city = _open_city_submission(submission)
         if city is not None:
@@ -321,8 +362,14 @@ def _decide(
         fields.append("return_reason")
     submission.save(update_fields=fields)
     SubmissionEvent.objects.create(
-        submission=submission, action=action, actor=by, actor_role=by.role, at=submission.decided_at,
-        from_state=before, to_state=target, note=note,
+        submission=submission,
+        action=action,
+        actor=by,
+        actor_role=by.role,
+        at=submission.decided_at,
+        from_state=before,
+        to_state=target,
+        note=note,
     )
     return submission
 
@@ -468,7 +515,12 @@ def ledger_postings(campaign: Campaign):
 
 def _latest_by_region(campaign: Campaign, regions: list[Region]) -> dict[int, Submission]:
     latest: dict[int, Submission] = {}
-    subs = Submission.objects.without_snapshot().filter(campaign=campaign, region__in=regions).select_related("region").order_by("region", "-submitted_at", "-id")
+    subs = (
+        Submission.objects.without_snapshot()
+        .filter(campaign=campaign, region__in=regions)
+        .select_related("region")
+        .order_by("region", "-submitted_at", "-id")
+    )
     for s in subs:
         latest.setdefault(s.region_id, s)
     return latest
@@ -499,7 +551,9 @@ def own_status(*, campaign: Campaign, user: User) -> RegionStatus | None:
         return None
     region = user.region
     postings = ledger_postings(campaign).filter(Q(county=region) | Q(county__parent=region))
-    return RegionStatus(region, deadline_for(campaign=campaign, level=level), latest_submission(campaign=campaign, region=region), postings.exists())
+    return RegionStatus(
+        region, deadline_for(campaign=campaign, level=level), latest_submission(campaign=campaign, region=region), postings.exists()
+    )
 
 
 def _overview_url(campaign: Campaign, anchor: str = "") -> str:

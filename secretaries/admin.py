@@ -4,11 +4,11 @@ as the acting admin user, and report each one done or refused."""
 
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdminMixin
 from secretaries import services
 from secretaries.forms import BULK_BY_ROLE
 from secretaries.models import Cadre, Posting, PostingEvent
 from secretaries.services import TRANSITIONS, TransitionRefused
-from villages.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdminMixin
 
 # The transitions that need nothing but the posting (and an optional note): the admin's actions.
 ADMIN_ACTIONS = {

@@ -7,10 +7,10 @@ class SecretariesConfig(AppConfig):
     verbose_name = "干部与选派"
 
     def ready(self) -> None:
-        from dispatch.models import Role
-        from dispatch.navigation import NavItem, register_nav, register_todo
+        from core.navigation import NavItem, register_nav, register_todo
+        from dispatch import roles
         from secretaries.selectors import posting_todos
 
-        register_nav(NavItem("选派人选", "secretaries:list", roles=frozenset(set(Role) - {Role.SECRETARY, Role.TOWNSHIP}), order=40))
-        register_nav(NavItem("报名名单导入", "roster:import", permission="secretaries.import_cadre", order=41))
+        register_nav(NavItem("选派人选", "secretaries:list", roles.VIEW_POSTINGS, order=40))
+        register_nav(NavItem("报名名单导入", "roster:import", roles.IMPORT_ROSTER, order=41))
         register_todo(posting_todos)

@@ -74,9 +74,11 @@ COUNTY_ORGANS = """委办公室 人民政府办公室 农业委员会""".split()
 COUNTY_ENTERPRISES = ["农业技术推广中心"]
 
 SURNAMES = """王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗 梁 宋 郑 谢 韩 唐 冯 于 董 萧 程 曹 袁 邓 许 傅 沈 曾 彭 吕
-苏 卢 蒋 蔡 贾 丁 魏 薛 叶 阎 余 潘 杜 戴 夏 钟 汪 田 任 姜 范 方 石 姚 谭 廖 邹 熊 金 陆 郝 孔 白 崔 康 毛 邱 秦 江 史 顾 侯 邵 孟 龙 万 段 雷 钱 汤 尹 黎 易 常 武 乔 贺 赖 龚 文""".split()
-GIVEN_MALE = "建 国 伟 强 军 勇 磊 涛 斌 鹏 辉 刚 明 华 平 杰 峰 波 宇 亮 志 鑫 晓 海 东 林 彬 超 俊 文 飞 旭 永 立 新 忠 庆 春 瑞 鸿 浩 博 龙 云 宏".split()
-GIVEN_FEMALE = "丽 娟 敏 静 霞 艳 芳 燕 玲 红 梅 莉 婷 慧 洁 琳 娜 雪 英 萍 颖 晶 琴 蓉 兰 丹 倩 薇 佳 欣 悦 璐 瑶 晓 春 秀 艳 凤 彤".split()
+苏 卢 蒋 蔡 贾 丁 魏 薛 叶 阎 余 潘 杜 戴 夏 钟 汪 田 任 姜 范 方 石 姚 谭 廖 邹 熊 金 陆 郝 孔 白 崔 康 毛 邱 秦 江 史 顾 侯 邵 孟 龙 万 段 雷 钱 汤 尹 黎 易 常 武 乔 贺 赖 龚 文""".split()  # noqa: E501
+GIVEN_MALE = "建 国 伟 强 军 勇 磊 涛 斌 鹏 辉 刚 明 华 平 杰 峰 波 宇 亮 志 鑫 晓 海 东 林 彬 超 俊 文 飞 旭 永 立 新 忠 庆 春 瑞 鸿 浩 博 龙 云 宏".split()  # noqa: E501
+GIVEN_FEMALE = (
+    "丽 娟 敏 静 霞 艳 芳 燕 玲 红 梅 莉 婷 慧 洁 琳 娜 雪 英 萍 颖 晶 琴 蓉 兰 丹 倩 薇 佳 欣 悦 璐 瑶 晓 春 秀 艳 凤 彤".split()
+)
 POSITIONS = {
     Cadre.Rank.DIVISION_OR_ABOVE: ["副处长", "处长", "副巡视员", "调研员"],
     Cadre.Rank.SECTION: ["副科长", "科长", "主任科员", "副主任科员"],
@@ -143,7 +145,9 @@ class DemoBuilder:
     def _units(self, names: list[str], *, level: str, kind_of, region: Region) -> list[DispatchingUnit]:
         existing = {u.name: u for u in DispatchingUnit.objects.filter(region=region, name__in=names)}
         new = [
-            DispatchingUnit(name=n, level=level, kind=kind_of(n), region=region, is_agriculture_related=any(w in n for w in ("农", "林", "水", "扶贫")))
+            DispatchingUnit(
+                name=n, level=level, kind=kind_of(n), region=region, is_agriculture_related=any(w in n for w in ("农", "林", "水", "扶贫"))
+            )
             for n in names
             if n not in existing
         ]
@@ -175,12 +179,22 @@ class DemoBuilder:
         new = []
         for unit in units.values():
             if unit.pk not in self.unit_users:
-                new.append(User(username=f"dw{unit.pk}", full_name=f"{unit.name}组织人事部门", role=Role.UNIT, unit=unit, password=self.password))
+                new.append(
+                    User(username=f"dw{unit.pk}", full_name=f"{unit.name}组织人事部门", role=Role.UNIT, unit=unit, password=self.password)
+                )
         for region in [*self.cities.values(), *self.counties.values()]:
             if region.pk not in self.org_users:
                 role = Role.CITY_ORG if region.level == Region.Level.CITY else Role.COUNTY_ORG
                 prefix = "shi" if role == Role.CITY_ORG else "xian"
-                new.append(User(username=f"{prefix}{region.code}", full_name=f"{region.name}委组织部", role=role, region=region, password=self.password))
+                new.append(
+                    User(
+                        username=f"{prefix}{region.code}",
+                        full_name=f"{region.name}委组织部",
+                        role=role,
+                        region=region,
+                        password=self.password,
+                    )
+                )
         User.objects.bulk_create(new, batch_size=1000)
         groups = {g.name: g for g in Group.objects.all()}
         created = User.objects.filter(username__in=[u.username for u in new])
@@ -197,7 +211,9 @@ class DemoBuilder:
     # --- where everyone goes ---------------------------------------------------------------
     def plan_seats(self) -> Plan:
         rng, plan = self.rng, Plan()
-        quotas = list(QuotaAllocation.objects.filter(campaign=self.campaign).select_related("unit", "county").order_by("county__code", "unit__name"))
+        quotas = list(
+            QuotaAllocation.objects.filter(campaign=self.campaign).select_related("unit", "county").order_by("county__code", "unit__name")
+        )
         quota_counties = {q.county_id for q in quotas}
         # Places taken by the 附表2 quotas of the notice (岢岚县 keeps a few for waiting candidates).
         filled = {}
@@ -211,7 +227,11 @@ class DemoBuilder:
         have = defaultdict(int)
         for q, n in filled.values():
             have[group(q.unit)] += n
-        need = {"central": CENTRAL - have["central"], "province": PROVINCE - have["province"], "enterprise": ENTERPRISE_BY_LEVEL["province"] - have["enterprise"]}
+        need = {
+            "central": CENTRAL - have["central"],
+            "province": PROVINCE - have["province"],
+            "enterprise": ENTERPRISE_BY_LEVEL["province"] - have["enterprise"],
+        }
         # Generated provincial units take quotas in the other poor counties, up to a third of
         # each county's registered-poor villages.
         room = {
@@ -220,8 +240,12 @@ class DemoBuilder:
         }
         pools = {
             "central": self._units(CENTRAL_ORGANS, level=DispatchingUnit.Level.CENTRAL, kind_of=self._organ_kind, region=self.province),
-            "province": self._units(PROVINCIAL_ORGANS, level=DispatchingUnit.Level.PROVINCE, kind_of=self._organ_kind, region=self.province),
-            "enterprise": self._units(PROVINCIAL_ENTERPRISES, level=DispatchingUnit.Level.PROVINCE, kind_of=self._enterprise_kind, region=self.province),
+            "province": self._units(
+                PROVINCIAL_ORGANS, level=DispatchingUnit.Level.PROVINCE, kind_of=self._organ_kind, region=self.province
+            ),
+            "enterprise": self._units(
+                PROVINCIAL_ENTERPRISES, level=DispatchingUnit.Level.PROVINCE, kind_of=self._enterprise_kind, region=self.province
+            ),
         }
         counties = list(room)
         cursor = 0
@@ -241,7 +265,13 @@ class DemoBuilder:
                 left -= n
                 i += 1
                 quota = QuotaAllocation.objects.filter(campaign=self.campaign, unit=unit, county_id=county).first()
-                quota = quota_set(campaign=self.campaign, unit=unit, county=self.counties[county], count=(quota.count if quota else 0) + n, by=self.province_user)
+                quota = quota_set(
+                    campaign=self.campaign,
+                    unit=unit,
+                    county=self.counties[county],
+                    count=(quota.count if quota else 0) + n,
+                    by=self.province_user,
+                )
                 key = quota.pk
                 filled[key] = (quota, filled[key][1] + n if key in filled else n)
         for q, n in filled.values():
@@ -268,8 +298,12 @@ class DemoBuilder:
         county_enterprise_weights = {}
         for city_id, counties_of_city in sorted(by_city.items(), key=lambda kv: self.cities[kv[0]].code):
             city = self.cities[city_id]
-            organs = self._units([city.name + n for n in CITY_ORGANS], level=DispatchingUnit.Level.CITY, kind_of=self._organ_kind, region=city)
-            enterprises = self._units([city.name + n for n in CITY_ENTERPRISES], level=DispatchingUnit.Level.CITY, kind_of=self._enterprise_kind, region=city)
+            organs = self._units(
+                [city.name + n for n in CITY_ORGANS], level=DispatchingUnit.Level.CITY, kind_of=self._organ_kind, region=city
+            )
+            enterprises = self._units(
+                [city.name + n for n in CITY_ENTERPRISES], level=DispatchingUnit.Level.CITY, kind_of=self._enterprise_kind, region=city
+            )
             shares = _largest_remainder(city_total[city_id], {c: n // 2 for c, n in counties_of_city.items()})
             kinds = [True] * city_enterprise[city_id] + [False] * (city_total[city_id] - city_enterprise[city_id])
             rng.shuffle(kinds)
@@ -288,8 +322,15 @@ class DemoBuilder:
             n = county_total[county_id]
             if n <= 0:
                 continue
-            organs = self._units([county.name + u for u in COUNTY_ORGANS], level=DispatchingUnit.Level.COUNTY, kind_of=self._organ_kind, region=county)
-            enterprises = self._units([county.name + u for u in COUNTY_ENTERPRISES], level=DispatchingUnit.Level.COUNTY, kind_of=self._enterprise_kind, region=county)
+            organs = self._units(
+                [county.name + u for u in COUNTY_ORGANS], level=DispatchingUnit.Level.COUNTY, kind_of=self._organ_kind, region=county
+            )
+            enterprises = self._units(
+                [county.name + u for u in COUNTY_ENTERPRISES],
+                level=DispatchingUnit.Level.COUNTY,
+                kind_of=self._enterprise_kind,
+                region=county,
+            )
             for k in range(n):
                 pool = enterprises if k < county_enterprise[county_id] else organs
                 plan.seats.append(Seat(pool[k % len(pool)], county, self.free[county_id].pop(0)))
@@ -319,7 +360,12 @@ class DemoBuilder:
         waiting += [(u, c, "qualified") for u, c in rng.sample(provincial, 25)]
         waiting += [(u, c, "recommended") for u, c in rng.sample(provincial, 30)]  # 省扶贫办
         waiting += [(u, c, "approved") for u, c in rng.sample(provincial, 25)]  # 省委组织部
-        central_quotas = [(q.unit, q.county) for q in QuotaAllocation.objects.filter(campaign=self.campaign, unit__level=DispatchingUnit.Level.CENTRAL).select_related("unit", "county")]
+        central_quotas = [
+            (q.unit, q.county)
+            for q in QuotaAllocation.objects.filter(campaign=self.campaign, unit__level=DispatchingUnit.Level.CENTRAL).select_related(
+                "unit", "county"
+            )
+        ]
         waiting += [(u, c, "recommended") for u, c in central_quotas[:3]]
         xinzhou_counties = [c for c in self.counties.values() if c.parent_id == xinzhou.pk]
         waiting += [(xinzhou_units[i % len(xinzhou_units)], xinzhou_counties[i % len(xinzhou_counties)], "recommended") for i in range(20)]
@@ -341,9 +387,15 @@ class DemoBuilder:
             serial += 1
             number = make_id_number(birthplace, birth, serial, sex)
         used_ids.add(number)
-        given = rng.choice(GIVEN_FEMALE if woman else GIVEN_MALE) + (rng.choice(GIVEN_FEMALE if woman else GIVEN_MALE) if rng.random() < 0.7 else "")
+        given = rng.choice(GIVEN_FEMALE if woman else GIVEN_MALE) + (
+            rng.choice(GIVEN_FEMALE if woman else GIVEN_MALE) if rng.random() < 0.7 else ""
+        )
         work_start = birth.replace(year=birth.year + rng.randint(20, 23), day=1)  # two years and more before applying
-        rank = Cadre.Rank.DIVISION_OR_ABOVE if division else (Cadre.Rank.SECTION if age >= 33 and rng.random() < 0.6 else Cadre.Rank.BELOW_SECTION)
+        rank = (
+            Cadre.Rank.DIVISION_OR_ABOVE
+            if division
+            else (Cadre.Rank.SECTION if age >= 33 and rng.random() < 0.6 else Cadre.Rank.BELOW_SECTION)
+        )
         if unit.kind in ENTERPRISE_KINDS:
             source = Cadre.Source.ENTERPRISE_INSTITUTION
         elif age >= 52 and rng.random() < 0.5:
@@ -395,7 +447,14 @@ class DemoBuilder:
         used_ids = set(Cadre.objects.values_list("id_number", flat=True))
         rows = []  # (cadre, county, village or None, last state)
         for s in plan.seats:
-            rows.append([self._person(s.unit, s.county, woman=s.woman, young=s.young, division=s.division, used_ids=used_ids), s.county, s.village, "in_office"])
+            rows.append(
+                [
+                    self._person(s.unit, s.county, woman=s.woman, young=s.young, division=s.division, used_ids=used_ids),
+                    s.county,
+                    s.village,
+                    "in_office",
+                ]
+            )
         for unit, county, state in plan.waiting:
             cadre = self._person(unit, county, woman=rng.random() < 0.15, young=rng.random() < 0.3, division=False, used_ids=used_ids)
             rows.append([cadre, county, None, state])
@@ -418,7 +477,7 @@ class DemoBuilder:
             result = postings_apply(cadres=[r[0] for r in unit_rows], campaign=self.campaign, by=self.unit_users[unit_id], at=day(6, 10))
             if result.refused:
                 raise RuntimeError(f"演示数据：报名被拒绝：{next(iter(result.refused.values()))}")
-            for r, p in zip(unit_rows, result.done):
+            for r, p in zip(unit_rows, result.done, strict=True):
                 posting_of[id(r)] = p.pk
         order = ["applied", "qualified", "recommended", "approved", "filed", "in_office"]
         beyond = lambda r, state: r[3] not in ("rejected", "withdrawn") and order.index(r[3]) >= order.index(state)  # noqa: E731
@@ -432,22 +491,36 @@ class DemoBuilder:
 
         unit_user = lambda r: self.unit_users[r[0].unit_id]  # noqa: E731
         counts = {"apply": len(rows)}
-        counts["reject"] = self._run("reject", grouped(lambda r: r[3] == "rejected", unit_user, lambda r: {"reason": "不符合选派基本条件"}), day(6, 18))
-        counts["withdraw"] = self._run("withdraw", grouped(lambda r: r[3] == "withdrawn", unit_user, lambda r: {"reason": "本人因家庭原因申请撤回"}), day(6, 18))
+        counts["reject"] = self._run(
+            "reject", grouped(lambda r: r[3] == "rejected", unit_user, lambda r: {"reason": "不符合选派基本条件"}), day(6, 18)
+        )
+        counts["withdraw"] = self._run(
+            "withdraw", grouped(lambda r: r[3] == "withdrawn", unit_user, lambda r: {"reason": "本人因家庭原因申请撤回"}), day(6, 18)
+        )
         counts["qualify"] = self._run("qualify", grouped(lambda r: beyond(r, "qualified"), unit_user), day(6, 20))
         counts["recommend"] = self._run(
             "recommend",
-            grouped(lambda r: beyond(r, "recommended"), unit_user, lambda r: {"meeting_date": datetime.date(2015, 6, 26), "decision": "同意推荐", "county": r[1]}),
+            grouped(
+                lambda r: beyond(r, "recommended"),
+                unit_user,
+                lambda r: {"meeting_date": datetime.date(2015, 6, 26), "decision": "同意推荐", "county": r[1]},
+            ),
             day(6, 28),
         )
         is_provincial = lambda r: r[0].unit.level == DispatchingUnit.Level.PROVINCE  # noqa: E731
-        counts["approve"] = self._run("approve", grouped(lambda r: beyond(r, "approved") and is_provincial(r), lambda r: self.poverty_office_user), day(7, 3))
+        counts["approve"] = self._run(
+            "approve", grouped(lambda r: beyond(r, "approved") and is_provincial(r), lambda r: self.poverty_office_user), day(7, 3)
+        )
         counts["file"] = self._run("file", grouped(lambda r: beyond(r, "filed"), lambda r: self._filer(r[0].unit)), day(7, 8))
         county_user = lambda r: self.org_users[r[1].pk]  # noqa: E731
 
         def assignment(r):
             village = r[2]
-            reason = "" if village.is_registered_poor or r[0].unit.level == DispatchingUnit.Level.COUNTY else "该村为党组织软弱涣散村，经县委研究派驻"
+            reason = (
+                ""
+                if village.is_registered_poor or r[0].unit.level == DispatchingUnit.Level.COUNTY
+                else "该村为党组织软弱涣散村，经县委研究派驻"
+            )
             return {"village": village, "reason": reason}
 
         counts["assign"] = self._run("assign", grouped(lambda r: r[3] == "in_office", county_user, assignment), day(7, 20))

@@ -8,9 +8,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.filters import KeyedOrderingFilter, ListFilterSet
 from dispatch.models import Campaign, DispatchingUnit
 from secretaries.models import Posting
-from villages.filters import KeyedOrderingFilter, ListFilterSet, RegionChoiceFilter
+from villages.filters import RegionChoiceFilter
 from villages.models import Region
 
 PAGE_SIZE = 50
@@ -31,7 +32,14 @@ ORDER_BY = {
 }
 ORDERING_CHOICES = [
     (key, label)
-    for k, name in [("applied", "报名时间"), ("name", "姓名"), ("birth", "出生年月"), ("unit", "派出单位"), ("state", "状态"), ("county", "派驻县")]
+    for k, name in [
+        ("applied", "报名时间"),
+        ("name", "姓名"),
+        ("birth", "出生年月"),
+        ("unit", "派出单位"),
+        ("state", "状态"),
+        ("county", "派驻县"),
+    ]
     for key, label in [(k, name), (f"-{k}", f"{name}（倒序）")]
 ]
 
@@ -45,14 +53,21 @@ class PostingFilterSet(ListFilterSet):
     select_related = ("cadre", "unit", "county", "village", "campaign")
     campaign = django_filters.ModelChoiceFilter(label="选派批次", queryset=Campaign.objects.order_by("-year"), empty_label="全部批次")
     state = django_filters.ChoiceFilter(label="状态", choices=Posting.State.choices, empty_label="全部")
-    unit_level = django_filters.ChoiceFilter(field_name="unit__level", label="单位层级", choices=DispatchingUnit.Level.choices, empty_label="全部")
+    unit_level = django_filters.ChoiceFilter(
+        field_name="unit__level", label="单位层级", choices=DispatchingUnit.Level.choices, empty_label="全部"
+    )
     unit = django_filters.ModelChoiceFilter(label="派出单位", queryset=DispatchingUnit.objects.none(), empty_label="全部")
     county = RegionChoiceFilter(field_name="county", label="派驻县")
     priority = django_filters.ChoiceFilter(
-        label="优先条件", choices=[(k, label) for k, (label, _) in PRIORITY_CONDITIONS.items()], empty_label="全部", method="filter_priority"
+        label="优先条件",
+        choices=[(k, label) for k, (label, _) in PRIORITY_CONDITIONS.items()],
+        empty_label="全部",
+        method="filter_priority",
     )
     q = django_filters.CharFilter(
-        label="姓名或身份证号", method="filter_search", max_length=30,
+        label="姓名或身份证号",
+        method="filter_search",
+        max_length=30,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名，或身份证号"}),
     )
     o = KeyedOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None, order_by=ORDER_BY)
@@ -82,5 +97,3 @@ class PostingFilterSet(ListFilterSet):
         if value[:1].isdigit():
             return queryset.filter(cadre__id_number__startswith=value.upper())
         return queryset.filter(cadre__name__contains=value)
-
-

@@ -28,7 +28,10 @@ class RecommendForm(forms.Form):
     meeting_date = forms.DateField(label="党委（党组）研究日期", widget=DATE)
     decision = forms.CharField(label="研究决定", max_length=200, initial="同意推荐")
     county = CountyChoiceField(
-        label="拟派往县", queryset=Region.objects.none(), to_field_name="code", empty_label="请选择",
+        label="拟派往县",
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        empty_label="请选择",
         error_messages={"invalid_choice": "只能选择本单位可以派往的县：省直单位为其名额所在县，市、县单位为本市、本县。"},
     )
 
@@ -92,8 +95,13 @@ class BulkForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])  # filled from the scoped list
     meeting_date = forms.DateField(label="党委（党组）研究日期", required=False, widget=DATE)
     decision = forms.CharField(label="研究决定", required=False, max_length=200, initial="同意推荐")
-    county = CountyChoiceField(label="拟派往县", required=False, to_field_name="code", empty_label="（推荐时选择）",
-                               queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"))
+    county = CountyChoiceField(
+        label="拟派往县",
+        required=False,
+        to_field_name="code",
+        empty_label="（推荐时选择）",
+        queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"),
+    )
 
     def __init__(self, *args, postings=None, actions=None, **kwargs):
         super().__init__(*args, **kwargs)

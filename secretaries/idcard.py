@@ -15,7 +15,7 @@ class InvalidIdNumber(ValueError):
 
 
 def check_character(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def parse_id_number(value: str) -> tuple[str, datetime.date, str]:

@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dispatch.models import AppendOnlyEvent, AppendOnlyQuerySet, Campaign, DispatchingUnit
+from core.models import AppendOnlyEvent, AppendOnlyQuerySet
+from core.scope import ScopedQuerySet
+from dispatch.models import Campaign, DispatchingUnit, Role
 from secretaries.idcard import InvalidIdNumber, parse_id_number
 from villages.models import Region, Village
-from villages.scope import ScopedQuerySet
 
 ETHNICITIES = """汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族
 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 仡佬族
@@ -139,7 +140,12 @@ class Posting(models.Model):
     unit = models.ForeignKey(DispatchingUnit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="postings")
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.APPLIED)
     county = models.ForeignKey(
-        Region, verbose_name="派驻县", null=True, blank=True, on_delete=models.PROTECT, related_name="postings",
+        Region,
+        verbose_name="派驻县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="postings",
         limit_choices_to={"level": Region.Level.COUNTY},
     )
     village = models.ForeignKey(Village, verbose_name="派驻村", null=True, blank=True, on_delete=models.PROTECT, related_name="postings")
@@ -166,11 +172,15 @@ class Posting(models.Model):
         ordering = ["-applied_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cadre", "campaign"], condition=~Q(state__in=["rejected", "withdrawn"]), name="one_active_posting_per_cadre_and_campaign",
+                fields=["cadre", "campaign"],
+                condition=~Q(state__in=["rejected", "withdrawn"]),
+                name="one_active_posting_per_cadre_and_campaign",
                 violation_error_message="该干部在本批次已有报名记录。",
             ),
             models.UniqueConstraint(
-                fields=["village"], condition=Q(state__in=["assigned", "in_office"]), name="one_secretary_per_village",
+                fields=["village"],
+                condition=Q(state__in=["assigned", "in_office"]),
+                name="one_secretary_per_village",
                 violation_error_message="该村已有分配或在任的第一书记。",
             ),
         ]
@@ -187,6 +197,7 @@ class PostingEventQuerySet(AppendOnlyQuerySet):
 class PostingEvent(AppendOnlyEvent):
     """One transition of a posting: who, in which role, when, from, to, note. Append-only."""
 
+    actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
     posting = models.ForeignKey(Posting, verbose_name="选派记录", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("操作", max_length=16)
     from_state = models.CharField("原状态", max_length=16, choices=Posting.State.choices, blank=True)

@@ -1,5 +1,5 @@
 """A dispatching unit's roster of applicants (notice §三 个人报名): one row per person, imported
-on the two-stage engine (villages.importing) and exported in the same columns.
+on the two-stage engine (core.importing) and exported in the same columns.
 
 A cadre is known by the 公民身份证号, one per person across the province. A new number creates
 the cadre and applies it in the current campaign (secretaries.services.posting_apply, so the
@@ -25,16 +25,16 @@ import tablib
 from django.utils import timezone
 from import_export import resources
 
+from core.columns import Column, display_value, escape_formula
+from core.exports import list_xlsx_tempfile
+from core.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
+from core.models import ImportBatch, ImportRow
+from core.spreadsheets import Table
 from dispatch.models import Campaign, Role
 from secretaries.idcard import InvalidIdNumber, parse_id_number
 from secretaries.models import ETHNICITIES, Cadre, Posting, PostingEvent
 from secretaries.services import TransitionRefused, posting_apply
-from villages.exports import list_xlsx_tempfile
-from villages.columns import Column, display_value, escape_formula
-from villages.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
-from villages.models import ImportBatch, ImportRow
 from villages.resources import FALSE_VALUES, TRUE_VALUES
-from villages.spreadsheets import Table
 
 State = Posting.State
 
@@ -65,7 +65,21 @@ DATE_FIELDS = ("birth_date", "party_join_date", "work_start_date")
 FLAG_FIELDS = ("is_27th_batch", "has_rural_experience", "has_agriculture_expertise", "is_township_cadre", "fit_for_duty")
 CHOICE_FIELDS = ("sex", "ethnicity", "education", "political_status", "rank", "source")
 # Every field an import sets; the 身份证号 is the key, the unit is the importer's.
-FIELDS = ("name", "sex", "birth_date", "ethnicity", "education", "political_status", "party_join_date", "work_start_date", "position", "rank", "source", *FLAG_FIELDS, "phone")
+FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "political_status",
+    "party_join_date",
+    "work_start_date",
+    "position",
+    "rank",
+    "source",
+    *FLAG_FIELDS,
+    "phone",
+)
 # A new cadre needs these; an existing cadre keeps its value where the cell is blank.
 NEEDED_FOR_NEW = ("education", "political_status", "rank", "source")
 APPLY = "报名"  # the preview's pseudo-field for "applies in the current campaign"
@@ -84,7 +98,10 @@ POLITICAL_BY_WORD = {
     **{w: Cadre.PoliticalStatus.PROBATIONARY for w in ("中共预备党员", "预备党员")},
 }
 RANK_BY_WORD = {
-    **{w: Cadre.Rank.DIVISION_OR_ABOVE for w in ("处级以上", "处级", "正处", "副处", "正处级", "副处级", "厅级", "正厅", "副厅", "正厅级", "副厅级")},
+    **{
+        w: Cadre.Rank.DIVISION_OR_ABOVE
+        for w in ("处级以上", "处级", "正处", "副处", "正处级", "副处级", "厅级", "正厅", "副厅", "正厅级", "副厅级")
+    },
     **{w: Cadre.Rank.SECTION for w in ("科级", "正科", "副科", "正科级", "副科级")},
     **{w: Cadre.Rank.BELOW_SECTION for w in ("科级以下", "科员", "办事员")},
 }
@@ -100,7 +117,7 @@ CHOICE_HINT = {
     "sex": "男 或 女",
     "education": "研究生、大学本科、大专 或 中专及以下",
     "rank": "处级以上、科级 或 科级以下（也可填 正处、副处、正科、副科、科员、办事员）",
-    "source": "优秀年轻干部、后备干部、国有企业、事业单位优秀人员 或 因年龄原因从领导岗位上调整下来、尚未退休的干部（也可简写为 年轻干部、后备干部、企事业单位、调整干部）",
+    "source": "优秀年轻干部、后备干部、国有企业、事业单位优秀人员 或 因年龄原因从领导岗位上调整下来、尚未退休的干部（也可简写为 年轻干部、后备干部、企事业单位、调整干部）",  # noqa: E501
 }
 
 # 1980.05, 1980-05, 1980/5/17, 1980年5月, 1980年5月17日, 198005, 19800517.
@@ -144,7 +161,13 @@ def field_display(field: str, value) -> str:
         return "—" if field in DATE_FIELDS else display_value(value)
     if field in DATE_FIELDS:
         return month_text(datetime.date.fromisoformat(value) if isinstance(value, str) else value)
-    choices = {"sex": Cadre.Sex, "education": Cadre.Education, "political_status": Cadre.PoliticalStatus, "rank": Cadre.Rank, "source": Cadre.Source}
+    choices = {
+        "sex": Cadre.Sex,
+        "education": Cadre.Education,
+        "political_status": Cadre.PoliticalStatus,
+        "rank": Cadre.Rank,
+        "source": Cadre.Source,
+    }
     if field in choices:
         return choices[field](value).label
     return display_value(value)
@@ -197,12 +220,12 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         return dataset
 
     # --- preview -------------------------------------------------------------------------------
-    def preview_table(self, *, table: Table, user, batch: ImportBatch) -> ImportBatch:
+    def batch_region(self, *, user):
         # A unit user has no region of its own: the batch stands in its unit's region, so the
         # uploader (and the departments above) find it (ImportBatch.objects.visible_to).
-        if batch.region_id is None and getattr(user, "unit", None) is not None:
-            batch.region = user.unit.region
-        return super().preview_table(table=table, user=user, batch=batch)
+        if getattr(user, "region", None) is None and getattr(user, "unit", None) is not None:
+            return user.unit.region
+        return super().batch_region(user=user)
 
     def start(self, *, user, table: Table) -> None:
         if getattr(user, "role", None) != Role.UNIT or user.unit_id is None:
@@ -321,7 +344,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         """For cadres whose application in this campaign was withdrawn or rejected: that earlier
         state as the preview shows it, with its date and reason (one query per chunk)."""
         events = (
-            PostingEvent.objects.filter(posting__cadre__id_number__in=numbers, posting__campaign=self.campaign, to_state__in=[State.REJECTED, State.WITHDRAWN])
+            PostingEvent.objects.filter(
+                posting__cadre__id_number__in=numbers, posting__campaign=self.campaign, to_state__in=[State.REJECTED, State.WITHDRAWN]
+            )
             .order_by("at", "id")
             .values_list("posting__cadre__id_number", "to_state", "at", "note")
         )
@@ -346,7 +371,10 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
             parsed.append((row, number, values, month_only, reapply, errors))
 
         numbers = {p[1] for p in parsed if p[1]}
-        existing = {c["id_number"]: c for c in Cadre.objects.filter(id_number__in=numbers).values("id", "id_number", "unit_id", "unit__name", *FIELDS)}
+        existing = {
+            c["id_number"]: c
+            for c in Cadre.objects.filter(id_number__in=numbers).values("id", "id_number", "unit_id", "unit__name", *FIELDS)
+        }
         applied = set(
             Posting.objects.filter(cadre__id_number__in=numbers, campaign=self.campaign)
             .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
@@ -359,7 +387,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                 self._error(errors, row, "id_number", f"已是{cadre['unit__name']}的干部（{cadre['name']}），一人只能由一个单位报名。")
             elif cadre is not None and number in ended_here and reapply is None:
                 self._error(
-                    errors, row, REAPPLY,
+                    errors,
+                    row,
+                    REAPPLY,
                     f"{cadre['name']}在本批次的报名已{ended_here[number]}。如需重新报名，请增加“重新报名”列并填“是”；不重新报名的填“否”，或删除此行。",
                 )
             if cadre is None and number:
@@ -370,8 +400,18 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                 check.errors.extend(errors)
                 continue
             if cadre is None:
-                new = {"ethnicity": "汉族", "party_join_date": None, "position": "", "phone": "", **{f: False for f in FLAG_FIELDS}, "fit_for_duty": True, **values}
-                check.planned.append(Planned(row, ImportRow.Action.CREATE, number, {"id_number": number, **new, "campaign_id": self.campaign.pk}))
+                new = {
+                    "ethnicity": "汉族",
+                    "party_join_date": None,
+                    "position": "",
+                    "phone": "",
+                    **{f: False for f in FLAG_FIELDS},
+                    "fit_for_duty": True,
+                    **values,
+                }
+                check.planned.append(
+                    Planned(row, ImportRow.Action.CREATE, number, {"id_number": number, **new, "campaign_id": self.campaign.pk})
+                )
                 continue
             old = _stored(cadre)
             for field, date in month_only.items():
@@ -413,7 +453,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
             cadre = locked.get(number)
             if staged.action == ImportRow.Action.CREATE:
                 if cadre is not None:
-                    conflicts.append(RowError(staged.row, label["id_number"], f"预览后已有人登记了身份证号 {number}（{cadre.name}），请重新上传预览。"))
+                    conflicts.append(
+                        RowError(staged.row, label["id_number"], f"预览后已有人登记了身份证号 {number}（{cadre.name}），请重新上传预览。")
+                    )
                     continue
                 cadre = Cadre(id_number=number, unit=user.unit, **values)
                 cadre.clean()
@@ -422,9 +464,15 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                 if cadre is None or cadre.unit_id != user.unit_id:
                     conflicts.append(RowError(staged.row, label["id_number"], "预览后该人员已不属于本单位，请重新上传预览。"))
                     continue
-                field = changed_since_preview(values, staged.diff, lambda f: getattr(cadre, f), field_display)
+                field = changed_since_preview(values, staged.diff, lambda f, cadre=cadre: getattr(cadre, f), field_display)
                 if field is not None:
-                    conflicts.append(RowError(staged.row, label[field], f"预览后已被他人修改（现为“{field_display(field, getattr(cadre, field))}”），请重新上传预览。"))
+                    conflicts.append(
+                        RowError(
+                            staged.row,
+                            label[field],
+                            f"预览后已被他人修改（现为“{field_display(field, getattr(cadre, field))}”），请重新上传预览。",
+                        )
+                    )
                     continue
                 for f, v in values.items():
                     setattr(cadre, f, v)
@@ -444,7 +492,14 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
     # --- django-import-export (the admin) ------------------------------------------------------
     def admin_cells(self, staged: list[ImportRow]) -> list[list[str]]:
         return [
-            [f"{s.diff[c.key][0]} → {s.diff[c.key][1]}" if c.key in s.diff else field_display(c.key, s.values[c.key]) if c.key in s.values else "" for c in ROSTER_COLUMNS]
+            [
+                f"{s.diff[c.key][0]} → {s.diff[c.key][1]}"
+                if c.key in s.diff
+                else field_display(c.key, s.values[c.key])
+                if c.key in s.values
+                else ""
+                for c in ROSTER_COLUMNS
+            ]
             for s in staged
         ]
 

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.import_views import HISTORY_PERMISSION, ImportPages
+from core.models import ImportBatch
 from dispatch.models import Role
 from secretaries.models import Cadre
 from secretaries.roster_resources import roster_xlsx_tempfile
-from villages.import_views import HISTORY_PERMISSION, ImportPages
-from villages.models import ImportBatch
 
 EXPORT_PERMISSION = "secretaries.export_cadre"
 
@@ -47,7 +47,7 @@ class RosterImportPages(ImportPages):
         raise PermissionDenied("您的角色无权查看导入记录。")
 
     def history(self, request):
-        batches = self._batches(request).select_related("created_by", "region")
+        batches = self._batches(request).select_related("created_by")
         page = Paginator(batches, 50).get_page(request.GET.get("page"))
         return render(request, "imports/history.html", self._context(page=page))
 

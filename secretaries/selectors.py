@@ -8,8 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.navigation import Todo
 from dispatch.models import DispatchingUnit, Role, User
-from dispatch.navigation import Todo
 from secretaries.models import Posting
 from secretaries.services import uncovered_target_villages
 from villages.models import Region, Village

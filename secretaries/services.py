@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from core.bulk import insert_rows, update_rows
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
 from secretaries.models import Cadre, Posting, PostingEvent
-from villages.bulk import insert_rows, update_rows
 from villages.models import Village
 
 State = Posting.State
@@ -78,7 +78,10 @@ TRANSITIONS: dict[str, Transition] = {
     "extend": Transition("留任", (State.IN_OFFICE,), None, _receiving_county),
     "recall": Transition("调整召回", (State.IN_OFFICE,), State.RECALLED, _receiving_county),
     "withdraw": Transition(
-        "撤回", (State.APPLIED, State.QUALIFIED, State.RECOMMENDED, State.APPROVED, State.FILED, State.ASSIGNED), State.WITHDRAWN, _unit_staff
+        "撤回",
+        (State.APPLIED, State.QUALIFIED, State.RECOMMENDED, State.APPROVED, State.FILED, State.ASSIGNED),
+        State.WITHDRAWN,
+        _unit_staff,
     ),
 }
 
@@ -110,8 +113,12 @@ class Facts:
             return
         covering = Posting.objects.filter(county_id=county_id, state__in=Posting.COVERING_STATES)
         self._taken[county_id] = set(covering.exclude(village=None).values_list("village_id", flat=True))
-        self._quotas[county_id] = dict(QuotaAllocation.objects.filter(campaign_id=self.campaign_id, county_id=county_id).values_list("unit_id", "count"))
-        self._used[county_id] = dict(covering.filter(campaign_id=self.campaign_id).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+        self._quotas[county_id] = dict(
+            QuotaAllocation.objects.filter(campaign_id=self.campaign_id, county_id=county_id).values_list("unit_id", "count")
+        )
+        self._used[county_id] = dict(
+            covering.filter(campaign_id=self.campaign_id).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+        )
 
     def village_taken(self, village: Village) -> bool:
         self._county(village.county_id)
@@ -199,7 +206,11 @@ def _term_end(start: datetime.date, years: int) -> datetime.date:
 
 def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, party_relation_transferred: bool) -> tuple[dict, str]:
     note = f"{start_date:%Y年%m月%d日}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
-    changes = {"start_date": start_date, "end_date": _term_end(start_date, p.campaign.term_years), "party_relation_transferred": party_relation_transferred}
+    changes = {
+        "start_date": start_date,
+        "end_date": _term_end(start_date, p.campaign.term_years),
+        "party_relation_transferred": party_relation_transferred,
+    }
     return changes, note
 
 
@@ -272,8 +283,7 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
         # Locked for the whole transaction: a concurrent action on the same posting waits here,
         # then sees the state this one leaves (docs/architecture.md).
         locked.update(
-            Posting.objects.visible_to(by).select_for_update(of=("self",))
-            .select_related(*related).in_bulk(ids[start : start + LOCK_CHUNK])
+            Posting.objects.visible_to(by).select_for_update(of=("self",)).select_related(*related).in_bulk(ids[start : start + LOCK_CHUNK])
         )
     facts: dict[int, Facts] = {}  # by campaign
     now = at or timezone.now()
@@ -309,7 +319,9 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
             # One UPDATE per two thousand postings (bulk_update's CASE per row and field cost
             # the demo's 9,395 secretaries minutes). A violated constraint leaves this atomic
             # block at once, so the whole batch is rolled back.
-            update_rows(Posting, [{"id": p.pk, **{f.attname: getattr(p, f.attname) for f in fields}} for p in done], [f.name for f in fields])
+            update_rows(
+                Posting, [{"id": p.pk, **{f.attname: getattr(p, f.attname) for f in fields}} for p in done], [f.name for f in fields]
+            )
         except IntegrityError:
             raise TransitionRefused("该村已有分配或在任的第一书记。") from None
         insert_rows(PostingEvent, events, EVENT_FIELDS)
@@ -321,7 +333,16 @@ EVENT_FIELDS = ["posting", "action", "actor", "actor_role", "at", "from_state", 
 
 def _event(posting_id: int, *, action: str, by: User, at: datetime.datetime, before: str, after: str, note: str) -> dict:
     """A PostingEvent row for insert_rows: events are only ever inserted."""
-    return {"posting_id": posting_id, "action": action, "actor_id": by.pk, "actor_role": by.role, "at": at, "from_state": before, "to_state": after, "note": note}
+    return {
+        "posting_id": posting_id,
+        "action": action,
+        "actor_id": by.pk,
+        "actor_role": by.role,
+        "at": at,
+        "from_state": before,
+        "to_state": after,
+        "note": note,
+    }
 
 
 def _transition(posting_id: int, *, by: User, action: str, **kwargs) -> Posting:
@@ -336,7 +357,9 @@ def _transition(posting_id: int, *, by: User, action: str, **kwargs) -> Posting:
 
 # --- 个人报名 ---------------------------------------------------------------------------------
 @transaction.atomic
-def postings_apply(*, cadres: Iterable[Cadre], campaign: Campaign, by: User, note: str = "", at: datetime.datetime | None = None) -> BatchResult:
+def postings_apply(
+    *, cadres: Iterable[Cadre], campaign: Campaign, by: User, note: str = "", at: datetime.datetime | None = None
+) -> BatchResult:
     """Cadres apply in a campaign through their unit's HR (the unit's own user): one posting and
     one event each. A cadre of another unit, or one who already applied in the campaign, is
     refused (keyed by cadre id) and nothing is written for it."""
@@ -347,7 +370,9 @@ def postings_apply(*, cadres: Iterable[Cadre], campaign: Campaign, by: User, not
         return BatchResult([], {c.pk: TransitionRefused(f"“{campaign.name}”已结束，不能报名。") for c in cadres})
     first = {
         p.cadre_id: p
-        for p in Posting.objects.filter(cadre__in=[c.pk for c in cadres], campaign=campaign).exclude(state__in=[State.REJECTED, State.WITHDRAWN]).select_related("unit")
+        for p in Posting.objects.filter(cadre__in=[c.pk for c in cadres], campaign=campaign)
+        .exclude(state__in=[State.REJECTED, State.WITHDRAWN])
+        .select_related("unit")
     }
     now = at or timezone.now()
     refused, postings = {}, []
@@ -355,12 +380,18 @@ def postings_apply(*, cadres: Iterable[Cadre], campaign: Campaign, by: User, not
         if cadre.unit_id != by.unit_id:
             refused[cadre.pk] = TransitionRefused("只有本单位组织人事部门可以登记报名。")
         elif cadre.pk in first:
-            refused[cadre.pk] = TransitionRefused(f"{cadre.name}（{cadre.id_number}）已由{first[cadre.pk].unit.name}在本批次报名，不能重复报名。")
+            refused[cadre.pk] = TransitionRefused(
+                f"{cadre.name}（{cadre.id_number}）已由{first[cadre.pk].unit.name}在本批次报名，不能重复报名。"
+            )
         else:
             first[cadre.pk] = Posting(cadre=cadre, campaign=campaign, unit_id=cadre.unit_id, applied_at=now, updated_at=now)
             postings.append(first[cadre.pk])
     Posting.objects.bulk_create(postings, batch_size=2000)
-    insert_rows(PostingEvent, [_event(p.pk, action="apply", by=by, at=now, before="", after=State.APPLIED, note=note) for p in postings], EVENT_FIELDS)
+    insert_rows(
+        PostingEvent,
+        [_event(p.pk, action="apply", by=by, at=now, before="", after=State.APPLIED, note=note) for p in postings],
+        EVENT_FIELDS,
+    )
     return BatchResult(postings, refused)
 
 
@@ -426,7 +457,9 @@ def posting_assign(*, posting: Posting, by: User, village: Village, reason: str 
 
 # --- 履岗任职、期满免职 ------------------------------------------------------------------------
 def posting_take_office(*, posting: Posting, by: User, start_date: datetime.date, party_relation_transferred: bool) -> Posting:
-    return _transition(posting.pk, by=by, action="take_office", start_date=start_date, party_relation_transferred=party_relation_transferred)
+    return _transition(
+        posting.pk, by=by, action="take_office", start_date=start_date, party_relation_transferred=party_relation_transferred
+    )
 
 
 def posting_end_term(*, posting: Posting, by: User, end_date: datetime.date, note: str = "") -> Posting:

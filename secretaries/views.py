@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.filters import sort_links
 from dispatch.models import Role
 from secretaries import services
 from secretaries.filters import PAGE_SIZE, PostingFilterSet
@@ -22,7 +23,6 @@ from secretaries.forms import ACTION_FORMS, BULK_BY_ROLE, AssignForm, BulkForm, 
 from secretaries.models import Posting
 from secretaries.selectors import assignment_suggestions, recommend_counties
 from secretaries.services import TRANSITIONS, TransitionRefused, allowed_actions
-from villages.filters import sort_links
 from villages.models import Village
 
 # Who reads the full 身份证号: the unit that registered the cadre and the organization departments.

@@ -8,8 +8,8 @@ xinzhou must not see.
 import pytest
 
 from dispatch.models import DispatchingUnit, Role
-from tests.factories import DispatchingUnitFactory, UserFactory
 from dispatch.reference import load_campaign_2015
+from tests.factories import UserFactory
 from villages.models import Region, Village
 from villages.services import REGIONS_FIXTURE, VILLAGES_FIXTURE, read_region_fixture, read_village_fixture, regions_load, villages_load
 

@@ -2,21 +2,24 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from villages.models import ImportBatch, Region, Village, VillageCategoryChange
+from core.admin import ReadOnlyAdmin, ScopedAdminMixin
+from villages.models import Region, Village, VillageCategoryChange
 from villages.resources import VillageResource
 from villages.services import villages_set_categories
 
 
-class ScopedAdminMixin:
-    """Admin pages show only what the scoping rule lets the user see, like every other page."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-
 @admin.register(Region)
 class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "is_national_key_county", "is_contiguous_poor_area_county", "is_provincial_poor_county", "former_names"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "parent",
+        "is_national_key_county",
+        "is_contiguous_poor_area_county",
+        "is_provincial_poor_county",
+        "former_names",
+    ]
     list_filter = ["level", "is_national_key_county", "is_contiguous_poor_area_county", "is_provincial_poor_county"]
     search_fields = ["code", "name", "former_names"]
     list_select_related = ["parent"]
@@ -44,7 +47,19 @@ class VillageAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["county", "township"]
     readonly_fields = ["code", "county", "township", "created_at", "updated_at"]
-    fields = ["code", "name", "county", "township", "urban_rural_code", "is_weak_organization", "is_registered_poor", "is_key_difficult", "notes", "created_at", "updated_at"]
+    fields = [
+        "code",
+        "name",
+        "county",
+        "township",
+        "urban_rural_code",
+        "is_weak_organization",
+        "is_registered_poor",
+        "is_key_difficult",
+        "notes",
+        "created_at",
+        "updated_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # villages come from reference data and imports
@@ -61,36 +76,6 @@ class VillageAdmin(ScopedAdminMixin, ImportExportModelAdmin):
             villages_set_categories(changes={obj.pk: categories}, by=request.user, note="管理后台修改")
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A log shown under its object (a posting's or a submission's events): read only."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(VillageCategoryChange)
 class VillageCategoryChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "village", "field", "old_value", "new_value", "changed_by", "import_batch", "note"]
@@ -101,10 +86,3 @@ class VillageCategoryChangeAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         # History is scoped by its village.
         return admin.ModelAdmin.get_queryset(self, request).filter(village__in=Village.objects.visible_to(request.user))
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "file_name", "created_by", "status", "total_rows", "created_count", "updated_count", "unchanged_count"]
-    list_filter = ["kind", "status"]
-    exclude = ["errors"]

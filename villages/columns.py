@@ -6,29 +6,17 @@ the header we write and the header variants counties use in the files they send.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from core.columns import Column, escape_formula
 from villages.models import Village
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    kind: str = "text"  # "text"; "name", "code", "flag": every space in the cell is stray
-    width: int = 12
-    headers: tuple[str, ...] = field(init=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "headers", (self.header, *self.aliases))
-
-
 VILLAGE_COLUMNS = [
-    Column("code", "统计用区划代码", ("村代码", "代码", "区划代码", "村级区划代码", "统计用区划代码（12位）", "行政区划代码"), kind="code", width=16),
+    Column(
+        "code",
+        "统计用区划代码",
+        ("村代码", "代码", "区划代码", "村级区划代码", "统计用区划代码（12位）", "行政区划代码"),
+        kind="code",
+        width=16,
+    ),
     Column("city", "市", ("地市", "市（地）", "设区市", "所属市"), kind="name"),
     Column("county", "县（市、区）", ("县", "县（区）", "县区", "县市区", "县（市）", "所属县"), required=True, kind="name"),
     Column("township", "乡（镇）", ("乡镇", "乡（镇、街道）", "乡镇（街道）", "乡镇街道", "所属乡镇"), required=True, kind="name"),
@@ -39,23 +27,6 @@ VILLAGE_COLUMNS = [
     Column("is_key_difficult", "重点难点村", ("是否重点难点村",), kind="flag", width=10),
     Column("notes", "备注", ("说明",), width=30),
 ]
-
-
-def display_value(value) -> str:
-    """A stored value as a page or a message shows it: 是/否 for flags, — for nothing."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value) or "（空）"
-
-
-def escape_formula(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; the importer takes
-    it off again (see villages.spreadsheets.normalise_text)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def village_export_row(village: Village) -> list:

@@ -1,4 +1,4 @@
-from villages.import_views import ImportPages
+from core.import_views import ImportPages
 from villages.resources import VillageResource
 
 village_import = ImportPages(

@@ -5,8 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from villages.scope import ScopedQuerySet
-
+from core.scope import ScopedQuerySet
 
 # A county the notice counts as poor: national key, contiguous poor area, or provincial.
 POOR_COUNTY = Q(level="county") & (
@@ -47,9 +46,7 @@ class Region(models.Model):
     code = models.CharField("区划代码", max_length=12, unique=True)
     name = models.CharField("名称", max_length=64)
     level = models.CharField("层级", max_length=16, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     is_national_key_county = models.BooleanField("国家扶贫开发工作重点县", default=False)
     is_contiguous_poor_area_county = models.BooleanField("集中连片特困地区县", default=False)
     is_provincial_poor_county = models.BooleanField("省定贫困县", default=False)
@@ -141,11 +138,17 @@ class Village(models.Model):
     code = models.CharField("统计用区划代码", max_length=12, unique=True)
     name = models.CharField("村名", max_length=100)
     township = models.ForeignKey(
-        Region, verbose_name="乡（镇）", on_delete=models.PROTECT, related_name="villages",
+        Region,
+        verbose_name="乡（镇）",
+        on_delete=models.PROTECT,
+        related_name="villages",
         limit_choices_to={"level": Region.Level.TOWNSHIP},
     )
     county = models.ForeignKey(
-        Region, verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="county_villages",
+        Region,
+        verbose_name="县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="county_villages",
         limit_choices_to={"level": Region.Level.COUNTY},
     )
     urban_rural_code = models.CharField("城乡分类代码", max_length=3, blank=True)
@@ -169,8 +172,11 @@ class Village(models.Model):
             models.Index(fields=["county", "is_registered_poor", "is_weak_organization"], name="village_county_categories"),
         ]
         constraints = [
-            models.CheckConstraint(name="village_code_12_digits", condition=Q(code__regex=r"^[0-9]{12}$"),
-                                   violation_error_message="统计用区划代码应为12位数字。"),
+            models.CheckConstraint(
+                name="village_code_12_digits",
+                condition=Q(code__regex=r"^[0-9]{12}$"),
+                violation_error_message="统计用区划代码应为12位数字。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,9 +205,13 @@ class VillageCategoryChange(models.Model):
     field = models.CharField("类别", max_length=32, choices=[(f, Village._meta.get_field(f).verbose_name) for f in Village.CATEGORY_FIELDS])
     old_value = models.BooleanField("原值", null=True)  # None: the village did not exist before
     new_value = models.BooleanField("新值")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    import_batch = models.ForeignKey("ImportBatch", verbose_name="导入批次", null=True, blank=True, on_delete=models.PROTECT, related_name="category_changes")
+    import_batch = models.ForeignKey(
+        "core.ImportBatch", verbose_name="导入批次", null=True, blank=True, on_delete=models.PROTECT, related_name="category_changes"
+    )
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -211,64 +221,3 @@ class VillageCategoryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village} {self.get_field_display()}"
-
-
-class ImportBatch(models.Model):
-    """One spreadsheet import: who uploaded which file when, what its preview found, and whether
-    it was confirmed. The original file is kept for the province to download."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", "待确认"
-        CONFIRMED = "confirmed", "已导入"
-        EXPIRED = "expired", "已过期"
-
-    kind = models.CharField("导入内容", max_length=32)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PREVIEWED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="import_batches")
-    # The importer's region when it imported: who above may see the batch.
-    region = models.ForeignKey(Region, verbose_name="导入范围", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("上传时间", default=timezone.now, db_index=True)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    file_name = models.CharField("文件名", max_length=255)
-    file = models.FileField("原始文件", upload_to="imports/%Y/%m/", blank=True)
-    file_size = models.PositiveIntegerField("文件大小", default=0)
-    file_sha256 = models.CharField("文件校验值", max_length=64, blank=True)
-    total_rows = models.PositiveIntegerField("数据行数", default=0)
-    created_count = models.PositiveIntegerField("新增", default=0)
-    updated_count = models.PositiveIntegerField("修改", default=0)
-    unchanged_count = models.PositiveIntegerField("未变", default=0)
-    errors = models.JSONField("错误", default=list, blank=True)
-
-    class QuerySet(ScopedQuerySet):
-        scope_region_fields = ("region__code",)
-
-    objects = QuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name}（{self.get_status_display()}）"
-
-
-class ImportRow(models.Model):
-    """A row the preview found to create or change, kept between preview and confirm so that
-    the confirm step applies what the preview showed without reading the file again. After the
-    confirm it stays as the record of what the import changed."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "新增"
-        UPDATE = "update", "修改"
-
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
-    row_number = models.PositiveIntegerField("行号")
-    action = models.CharField("操作", max_length=8, choices=Action.choices)
-    key = models.CharField("键", max_length=64)
-    values = models.JSONField("新值")  # every field the row sets
-    diff = models.JSONField("变化", default=dict)  # {field: [old, new]} for updates
-
-    class Meta:
-        ordering = ["row_number"]
-        indexes = [models.Index(fields=["batch", "row_number"], name="importrow_batch_row")]

@@ -10,13 +10,15 @@ import tablib
 from django.utils import timezone
 from import_export import resources
 
-from villages.bulk import insert_rows, update_rows
-from villages.columns import VILLAGE_COLUMNS, display_value, village_export_row
-from villages.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
-from villages.models import ImportBatch, ImportRow, Region, Village, VillageCategoryChange
-from villages.scope import Scope
+from core.bulk import insert_rows, update_rows
+from core.columns import display_value
+from core.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
+from core.models import ImportBatch, ImportRow
+from core.scope import Scope
+from core.spreadsheets import Table
+from villages.columns import VILLAGE_COLUMNS, village_export_row
+from villages.models import Region, Village, VillageCategoryChange
 from villages.services import category_changes
-from villages.spreadsheets import Table
 
 CODE = re.compile(r"^[0-9]{12}$")
 URBAN_RURAL_CODES = {"111", "112", "121", "122", "123", "210", "220"}
@@ -156,7 +158,13 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         if "urban_rural_code" in self.present:
             code = record["urban_rural_code"]
             if code and code not in URBAN_RURAL_CODES:
-                errors.append(RowError(row, self.header["urban_rural_code"], f"“{code}”不是城乡分类代码（应为 {'、'.join(sorted(URBAN_RURAL_CODES))} 之一）。"))
+                errors.append(
+                    RowError(
+                        row,
+                        self.header["urban_rural_code"],
+                        f"“{code}”不是城乡分类代码（应为 {'、'.join(sorted(URBAN_RURAL_CODES))} 之一）。",
+                    )
+                )
             values["urban_rural_code"] = code
         if "notes" in self.present:
             values["notes"] = record["notes"]
@@ -210,7 +218,9 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
                 matches = by_name.get((township.id, village_key(record["name"])), [])
                 if len(matches) != 1:
                     problem = "找不到" if not matches else f"有 {len(matches)} 个"
-                    check.errors.append(RowError(row, self.header["name"], f"{township.name}{problem}名为“{record['name']}”的村，请填写统计用区划代码。"))
+                    check.errors.append(
+                        RowError(row, self.header["name"], f"{township.name}{problem}名为“{record['name']}”的村，请填写统计用区划代码。")
+                    )
                     continue
                 village = matches[0]
             if village is None:
@@ -236,8 +246,16 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
 
         def record(village_id, flags):
             history.extend(
-                {"village_id": village_id, "field": f, "old_value": old, "new_value": new, "changed_by_id": user.pk,
-                 "changed_at": now, "import_batch_id": batch.pk, "note": ""}
+                {
+                    "village_id": village_id,
+                    "field": f,
+                    "old_value": old,
+                    "new_value": new,
+                    "changed_by_id": user.pk,
+                    "changed_at": now,
+                    "import_batch_id": batch.pk,
+                    "note": "",
+                }
                 for f, old, new in flags
             )
 
@@ -271,6 +289,6 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         insert_rows(VillageCategoryChange, history, HISTORY_FIELDS)
         return []
 
-    # --- django-import-export (the admin): villages.importing.AdminImport -------------------
+    # --- django-import-export (the admin): core.importing.AdminImport -------------------
     def admin_columns(self):
         return [c for c in VILLAGE_COLUMNS if c.key != "city"]

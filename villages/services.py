@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from villages.bulk import insert_rows, update_rows
+from core.bulk import insert_rows, update_rows
 from villages.models import Region, Village, VillageCategoryChange
 
 REGIONS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "regions-shanxi.csv"
@@ -161,8 +161,16 @@ def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = ""
                 continue
             for field, before, after in flags:
                 history.append(
-                    {"village_id": village["id"], "field": field, "old_value": before, "new_value": after, "changed_by_id": by.pk if by else None,
-                     "changed_at": now, "import_batch_id": None, "note": note}
+                    {
+                        "village_id": village["id"],
+                        "field": field,
+                        "old_value": before,
+                        "new_value": after,
+                        "changed_by_id": by.pk if by else None,
+                        "changed_at": now,
+                        "import_batch_id": None,
+                        "note": note,
+                    }
                 )
                 village[field] = after
             to_update.append({**village, "updated_at": now})

@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.filters import PAGE_SIZE, sort_links
 from villages.exports import villages_xlsx_tempfile
-from villages.filters import PAGE_SIZE, VillageFilterSet, sort_links
+from villages.filters import VillageFilterSet
 from villages.models import Village
 from villages.selectors import county_category_summary
 
 EXPORT_PERMISSION = "villages.export_village"
-
 
 
 def village_list(request):

@@ -5,47 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0001_initial'),
-        ('villages', '0002_villages_and_imports'),
+        ("dispatch", "0001_initial"),
+        ("villages", "0002_villages_and_imports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='批次名称')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('notice_number', models.CharField(help_text='例如：晋组通字〔2015〕41号', max_length=50, verbose_name='文件号')),
-                ('term_years', models.PositiveSmallIntegerField(default=2, verbose_name='任期（年）')),
-                ('arrival_deadline', models.DateField(blank=True, null=True, verbose_name='全部到岗期限')),
-                ('ledger_deadline', models.DateField(help_text='各市委组织部向省委组织部报送工作台账的期限', verbose_name='台账报送期限')),
-                ('is_open', models.BooleanField(default=True, verbose_name='进行中')),
-                ('is_current', models.BooleanField(default=False, verbose_name='当前批次')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="批次名称")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("notice_number", models.CharField(help_text="例如：晋组通字〔2015〕41号", max_length=50, verbose_name="文件号")),
+                ("term_years", models.PositiveSmallIntegerField(default=2, verbose_name="任期（年）")),
+                ("arrival_deadline", models.DateField(blank=True, null=True, verbose_name="全部到岗期限")),
+                ("ledger_deadline", models.DateField(help_text="各市委组织部向省委组织部报送工作台账的期限", verbose_name="台账报送期限")),
+                ("is_open", models.BooleanField(default=True, verbose_name="进行中")),
+                ("is_current", models.BooleanField(default=False, verbose_name="当前批次")),
             ],
             options={
-                'verbose_name': '选派批次',
-                'verbose_name_plural': '选派批次',
-                'ordering': ['-year', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_campaign', violation_error_message='只能有一个当前批次。'), models.CheckConstraint(condition=models.Q(('term_years__gte', 1)), name='campaign_term_positive', violation_error_message='任期至少为1年。')],
+                "verbose_name": "选派批次",
+                "verbose_name_plural": "选派批次",
+                "ordering": ["-year", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("is_current",),
+                        name="one_current_campaign",
+                        violation_error_message="只能有一个当前批次。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("term_years__gte", 1)), name="campaign_term_positive", violation_error_message="任期至少为1年。"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuotaAllocation',
+            name="QuotaAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveSmallIntegerField(verbose_name='选派人数')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotas', to='dispatch.campaign', verbose_name='选派批次')),
-                ('county', models.ForeignKey(limit_choices_to={'level': 'county'}, on_delete=django.db.models.deletion.PROTECT, related_name='quotas', to='villages.region', verbose_name='县（市、区）')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotas', to='dispatch.dispatchingunit', verbose_name='派出单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("count", models.PositiveSmallIntegerField(verbose_name="选派人数")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="quotas", to="dispatch.campaign", verbose_name="选派批次"
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "county"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quotas",
+                        to="villages.region",
+                        verbose_name="县（市、区）",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quotas",
+                        to="dispatch.dispatchingunit",
+                        verbose_name="派出单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名额分配',
-                'verbose_name_plural': '名额分配',
-                'ordering': ['campaign', 'county__code', 'unit__name'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'unit', 'county'), name='quota_unique_per_unit_and_county', violation_error_message='同一批次中，同一单位对同一县只能有一条名额。')],
+                "verbose_name": "名额分配",
+                "verbose_name_plural": "名额分配",
+                "ordering": ["campaign", "county__code", "unit__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "unit", "county"),
+                        name="quota_unique_per_unit_and_county",
+                        violation_error_message="同一批次中，同一单位对同一县只能有一条名额。",
+                    )
+                ],
             },
         ),
     ]

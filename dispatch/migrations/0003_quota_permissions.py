@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0002_campaigns_and_quotas'),
+        ("dispatch", "0002_campaigns_and_quotas"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='quotaallocation',
-            options={'ordering': ['campaign', 'county__code', 'unit__name'], 'permissions': [('import_quotaallocation', '可以导入名额分配表（附表2）')], 'verbose_name': '名额分配', 'verbose_name_plural': '名额分配'},
+            name="quotaallocation",
+            options={
+                "ordering": ["campaign", "county__code", "unit__name"],
+                "permissions": [("import_quotaallocation", "可以导入名额分配表（附表2）")],
+                "verbose_name": "名额分配",
+                "verbose_name_plural": "名额分配",
+            },
         ),
     ]

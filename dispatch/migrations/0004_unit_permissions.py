@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0003_quota_permissions'),
+        ("dispatch", "0003_quota_permissions"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='dispatchingunit',
-            options={'ordering': ['level', 'name'], 'permissions': [('import_dispatchingunit', '可以导入派出单位'), ('export_dispatchingunit', '可以导出派出单位')], 'verbose_name': '派出单位', 'verbose_name_plural': '派出单位'},
+            name="dispatchingunit",
+            options={
+                "ordering": ["level", "name"],
+                "permissions": [("import_dispatchingunit", "可以导入派出单位"), ("export_dispatchingunit", "可以导出派出单位")],
+                "verbose_name": "派出单位",
+                "verbose_name_plural": "派出单位",
+            },
         ),
     ]

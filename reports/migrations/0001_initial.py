@@ -2,97 +2,216 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models
 from django.conf import settings
 from django.db import migrations, models
 
+import reports.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dispatch', '0004_unit_permissions'),
-        ('villages', '0002_villages_and_imports'),
+        ("dispatch", "0004_unit_permissions"),
+        ("villages", "0002_villages_and_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CountyDeadline',
+            name="CountyDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(help_text='各县委组织部向市委组织部报送工作台账的期限', verbose_name='县级报送期限')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='county_deadline', to='dispatch.campaign', verbose_name='选派批次')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("due_on", models.DateField(help_text="各县委组织部向市委组织部报送工作台账的期限", verbose_name="县级报送期限")),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="county_deadline",
+                        to="dispatch.campaign",
+                        verbose_name="选派批次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '县级台账报送期限',
-                'verbose_name_plural': '县级台账报送期限',
+                "verbose_name": "县级台账报送期限",
+                "verbose_name_plural": "县级台账报送期限",
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('county', '县级台账'), ('city', '市级汇总台账')], max_length=8, verbose_name='层级')),
-                ('state', models.CharField(choices=[('submitted', '已报送待接收'), ('accepted', '已接收'), ('returned', '已退回')], default='submitted', max_length=16, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='报送时间')),
-                ('note', models.TextField(blank=True, verbose_name='报送说明')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回理由')),
-                ('signer', models.CharField(blank=True, max_length=30, verbose_name='审核人（部长签字）')),
-                ('scan', models.FileField(blank=True, upload_to=reports.models.submission_file_path, verbose_name='签字盖章扫描件')),
-                ('scan_sha256', models.CharField(blank=True, max_length=64, verbose_name='扫描件 SHA-256')),
-                ('columns', models.JSONField(default=list, help_text='[列键, 列名] 的列表，与报送时的台账一致', verbose_name='台账列')),
-                ('rows', models.JSONField(default=list, verbose_name='台账行')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='台账行数')),
-                ('rows_sha256', models.CharField(max_length=64, verbose_name='台账行 SHA-256')),
-                ('ledger_file', models.FileField(upload_to=reports.models.submission_file_path, verbose_name='工作台账（附表3）')),
-                ('ledger_sha256', models.CharField(max_length=64, verbose_name='附表3 SHA-256')),
-                ('statistics_file', models.FileField(upload_to=reports.models.submission_file_path, verbose_name='情况统计表（附表4）')),
-                ('statistics_sha256', models.CharField(max_length=64, verbose_name='附表4 SHA-256')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='dispatch.campaign', verbose_name='选派批次')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next', to='reports.submission', verbose_name='上一次报送')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='villages.region', verbose_name='报送地区')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.CharField(choices=[("county", "县级台账"), ("city", "市级汇总台账")], max_length=8, verbose_name="层级")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("submitted", "已报送待接收"), ("accepted", "已接收"), ("returned", "已退回")],
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="报送时间")),
+                ("note", models.TextField(blank=True, verbose_name="报送说明")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回理由")),
+                ("signer", models.CharField(blank=True, max_length=30, verbose_name="审核人（部长签字）")),
+                ("scan", models.FileField(blank=True, upload_to=reports.models.submission_file_path, verbose_name="签字盖章扫描件")),
+                ("scan_sha256", models.CharField(blank=True, max_length=64, verbose_name="扫描件 SHA-256")),
+                ("columns", models.JSONField(default=list, help_text="[列键, 列名] 的列表，与报送时的台账一致", verbose_name="台账列")),
+                ("rows", models.JSONField(default=list, verbose_name="台账行")),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="台账行数")),
+                ("rows_sha256", models.CharField(max_length=64, verbose_name="台账行 SHA-256")),
+                ("ledger_file", models.FileField(upload_to=reports.models.submission_file_path, verbose_name="工作台账（附表3）")),
+                ("ledger_sha256", models.CharField(max_length=64, verbose_name="附表3 SHA-256")),
+                ("statistics_file", models.FileField(upload_to=reports.models.submission_file_path, verbose_name="情况统计表（附表4）")),
+                ("statistics_sha256", models.CharField(max_length=64, verbose_name="附表4 SHA-256")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="dispatch.campaign",
+                        verbose_name="选派批次",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next",
+                        to="reports.submission",
+                        verbose_name="上一次报送",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="villages.region",
+                        verbose_name="报送地区",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="报送人"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '台账报送',
-                'verbose_name_plural': '台账报送',
-                'ordering': ['-submitted_at', '-id'],
-                'permissions': [('submit_county_ledger', '向市委组织部报送县级台账'), ('decide_county_ledger', '接收或退回县级台账'), ('submit_city_ledger', '向省委组织部报送市级汇总台账'), ('decide_city_ledger', '接收或退回市级汇总台账')],
+                "verbose_name": "台账报送",
+                "verbose_name_plural": "台账报送",
+                "ordering": ["-submitted_at", "-id"],
+                "permissions": [
+                    ("submit_county_ledger", "向市委组织部报送县级台账"),
+                    ("decide_county_ledger", "接收或退回县级台账"),
+                    ("submit_city_ledger", "向省委组织部报送市级汇总台账"),
+                    ("decide_city_ledger", "接收或退回市级汇总台账"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionEvent',
+            name="SubmissionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', '报送'), ('accept', '接收'), ('return', '退回')], max_length=16, verbose_name='操作')),
-                ('actor_role', models.CharField(choices=[('provincial_org', '省委组织部'), ('poverty_office', '省扶贫办'), ('city_org', '市委组织部'), ('county_org', '县委组织部'), ('township', '乡镇党委'), ('unit', '派出单位'), ('secretary', '第一书记'), ('admin', '系统管理员')], max_length=32, verbose_name='操作人角色')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('from_state', models.CharField(blank=True, choices=[('submitted', '已报送待接收'), ('accepted', '已接收'), ('returned', '已退回')], max_length=16, verbose_name='原状态')),
-                ('to_state', models.CharField(choices=[('submitted', '已报送待接收'), ('accepted', '已接收'), ('returned', '已退回')], max_length=16, verbose_name='新状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='reports.submission', verbose_name='报送')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("submit", "报送"), ("accept", "接收"), ("return", "退回")], max_length=16, verbose_name="操作"
+                    ),
+                ),
+                (
+                    "actor_role",
+                    models.CharField(
+                        choices=[
+                            ("provincial_org", "省委组织部"),
+                            ("poverty_office", "省扶贫办"),
+                            ("city_org", "市委组织部"),
+                            ("county_org", "县委组织部"),
+                            ("township", "乡镇党委"),
+                            ("unit", "派出单位"),
+                            ("secretary", "第一书记"),
+                            ("admin", "系统管理员"),
+                        ],
+                        max_length=32,
+                        verbose_name="操作人角色",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间")),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[("submitted", "已报送待接收"), ("accepted", "已接收"), ("returned", "已退回")],
+                        max_length=16,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[("submitted", "已报送待接收"), ("accepted", "已接收"), ("returned", "已退回")],
+                        max_length=16,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="操作人"
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="reports.submission", verbose_name="报送"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送操作日志',
-                'verbose_name_plural': '报送操作日志',
-                'ordering': ['at', 'id'],
+                "verbose_name": "报送操作日志",
+                "verbose_name_plural": "报送操作日志",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['campaign', 'region', '-submitted_at'], name='submission_region_latest'),
+            model_name="submission",
+            index=models.Index(fields=["campaign", "region", "-submitted_at"], name="submission_region_latest"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['submitted', 'accepted'])), fields=('campaign', 'region'), name='one_open_submission_per_region', violation_error_message='该地区本批次已有待接收或已接收的报送。'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["submitted", "accepted"])),
+                fields=("campaign", "region"),
+                name="one_open_submission_per_region",
+                violation_error_message="该地区本批次已有待接收或已接收的报送。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'returned'), _negated=True), models.Q(('return_reason', ''), _negated=True), _connector='OR'), name='submission_returned_has_reason', violation_error_message='退回须填写理由。'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "returned"), _negated=True), models.Q(("return_reason", ""), _negated=True), _connector="OR"
+                ),
+                name="submission_returned_has_reason",
+                violation_error_message="退回须填写理由。",
+            ),
         ),
     ]

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('secretaries', '0001_cadres_postings_events'),
+        ("secretaries", "0001_cadres_postings_events"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='cadre',
-            options={'ordering': ['name'], 'permissions': [('import_cadre', '导入报名人员名单'), ('export_cadre', '导出报名人员名单')], 'verbose_name': '干部', 'verbose_name_plural': '干部'},
+            name="cadre",
+            options={
+                "ordering": ["name"],
+                "permissions": [("import_cadre", "导入报名人员名单"), ("export_cadre", "导出报名人员名单")],
+                "verbose_name": "干部",
+                "verbose_name_plural": "干部",
+            },
         ),
     ]

@@ -5,12 +5,12 @@ import io
 import openpyxl
 import pytest
 
+from core.importing import ImportConflict
 from dispatch.annex2 import TITLE, annex2_quotas, annex2_workbook
 from dispatch.models import Campaign, QuotaAllocation
 from dispatch.quota_resources import QuotaResource
 from dispatch.reference import annex2_fixture_records
 from tests.spreadsheets import xlsx_bytes
-from villages.importing import ImportConflict
 
 HEADER = ["序号", "县名", "省直单位", "选派人数"]
 
@@ -73,7 +73,10 @@ def errors_of(batch):
 
 
 def current_quotas():
-    return {(q.county.name, q.unit.name): q.count for q in QuotaAllocation.objects.filter(campaign=Campaign.current()).select_related("county", "unit")}
+    return {
+        (q.county.name, q.unit.name): q.count
+        for q in QuotaAllocation.objects.filter(campaign=Campaign.current()).select_related("county", "unit")
+    }
 
 
 def test_the_seed_s_annex2_imports_from_the_printed_layout_and_exports_back_identical(province_user):
@@ -211,12 +214,17 @@ def test_the_import_pages_serve_the_province_and_refuse_a_county(client, provinc
 def test_a_unit_the_system_does_not_know_is_offered_for_creation_and_created_on_confirm(province_user):
     from dispatch.models import DispatchingUnit
 
-    data = xlsx_bytes([HEADER, [1, "岢岚", "山西省林业厅", 3], [2, "神池", "山西省林业厅", 2], [None, None, "山西省文化厅", 8]], title=TITLE)
+    data = xlsx_bytes(
+        [HEADER, [1, "岢岚", "山西省林业厅", 3], [2, "神池", "山西省林业厅", 2], [None, None, "山西省文化厅", 8]], title=TITLE
+    )
     batch = preview(province_user, data)
 
     assert batch.errors == []
     staged = list(batch.rows.order_by("row_number", "id").values_list("key", "values"))
-    assert staged[0] == ("新增单位·山西省林业厅", {"new_unit": "山西省林业厅", "name": "新增派出单位：省直、党政机关（导入后可在派出单位页修改）"})
+    assert staged[0] == (
+        "新增单位·山西省林业厅",
+        {"new_unit": "山西省林业厅", "name": "新增派出单位：省直、党政机关（导入后可在派出单位页修改）"},
+    )
     assert [key for key, _ in staged[1:]] == ["岢岚县·山西省林业厅", "神池县·山西省林业厅"]
     assert not DispatchingUnit.objects.filter(name="山西省林业厅").exists()  # only offered
 

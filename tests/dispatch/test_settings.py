@@ -13,7 +13,9 @@ GOOD_KEY = "k" * 20 + "Q7x!mZ2@pL9#vR4$tY6%wE8^uI0&oP3*aS5(dF" + "j" * 10
 
 
 def manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
 
@@ -32,8 +34,13 @@ def test_production_refuses_debug():
 
 def test_check_deploy_is_clean_in_production():
     result = manage(
-        "check", "--deploy", "--fail-level", "DEBUG",
-        DJANGO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="dyjs.example.gov.cn",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="dyjs.example.gov.cn",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.importing import FileRefused, ImportConflict
+from core.models import ImportBatch
 from dispatch.models import DispatchingUnit
 from dispatch.unit_resources import UNIT_COLUMNS, DispatchingUnitResource
 from tests.spreadsheets import csv_bytes, read_xlsx, xlsx_bytes
-from villages.importing import FileRefused, ImportConflict
-from villages.models import ImportBatch
 
 HEADER = ["派出单位", "单位层级", "单位性质", "所在区划", "涉农单位"]
 
@@ -47,7 +47,10 @@ def test_new_units_of_every_level_preview_then_confirm(province_user):
 
     DispatchingUnitResource().confirm(batch=batch, user=province_user)
 
-    created = {u.name: (u.level, u.region.full_name, u.is_agriculture_related) for u in DispatchingUnit.objects.filter(name__in=[r.values["name"] for r in batch.rows.all()])}
+    created = {
+        u.name: (u.level, u.region.full_name, u.is_agriculture_related)
+        for u in DispatchingUnit.objects.filter(name__in=[r.values["name"] for r in batch.rows.all()])
+    }
     assert created == {
         "山西省林业厅": ("province", "山西省", True),
         "国家统计局山西调查总队": ("central", "山西省", False),
@@ -131,7 +134,11 @@ def test_a_county_imports_only_its_own_county_s_units(kelan_user):
 def test_a_city_imports_its_own_and_its_counties_units(xinzhou_user):
     batch = preview(
         xinzhou_user,
-        [["忻州市农业委员会", "市", "党政机关", "忻州市", "是"], ["岢岚县农业委员会", "县", "党政机关", "岢岚县", "是"], ["吕梁市农业委员会", "市", "党政机关", "吕梁市", ""]],
+        [
+            ["忻州市农业委员会", "市", "党政机关", "忻州市", "是"],
+            ["岢岚县农业委员会", "县", "党政机关", "岢岚县", "是"],
+            ["吕梁市农业委员会", "市", "党政机关", "吕梁市", ""],
+        ],
     )
     assert errors_of(batch) == ["第4行 所在区划：吕梁市的单位不在您的管辖范围（山西省忻州市）内。"]
 
@@ -173,13 +180,13 @@ def test_confirm_rechecks_scope(kelan_user, regions):
 
 
 def test_the_exported_units_import_back_unchanged(province_user, regions):
-    DispatchingUnit.objects.create(name="=HYPERLINK(\"x\")", level="county", kind="institution", region=regions["岢岚县"])
+    DispatchingUnit.objects.create(name='=HYPERLINK("x")', level="county", kind="institution", region=regions["岢岚县"])
     data = DispatchingUnitResource().export(DispatchingUnit.objects.all()).export("xlsx")
     rows = read_xlsx(data)
     assert rows[0] == [c.header for c in UNIT_COLUMNS]
     assert len(rows) == 1 + 39 + 1
     assert ["山西省国家税务局", "中央在晋单位", "党政机关", "山西省", "否"] in rows
-    assert ["'=HYPERLINK(\"x\")", "县", "事业单位", "忻州市岢岚县", "否"] in rows  # a spreadsheet will not run it
+    assert ['\'=HYPERLINK("x")', "县", "事业单位", "忻州市岢岚县", "否"] in rows  # a spreadsheet will not run it
 
     batch = DispatchingUnitResource().preview(data=data, file_name="派出单位.xlsx", user=province_user)
     assert batch.errors == []
@@ -221,7 +228,9 @@ def admin_import(client, data):
 
 def test_admin_import_shows_the_same_errors_and_writes_nothing(client, admin_user):
     client.force_login(admin_user)
-    html = admin_import(client, xlsx_bytes([HEADER, ["某局", "县", "党政机关", "城区", ""], ["某局", "省", "机关", "", ""]])).content.decode()
+    html = admin_import(
+        client, xlsx_bytes([HEADER, ["某局", "县", "党政机关", "城区", ""], ["某局", "省", "机关", "", ""]])
+    ).content.decode()
     assert "“城区”对应多个县（晋城市城区、阳泉市城区）" in html
     assert "无法识别“机关”" in html
     assert not DispatchingUnit.objects.filter(name="某局").exists()

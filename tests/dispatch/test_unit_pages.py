@@ -57,10 +57,21 @@ def test_filters_search_and_sorting(client, province_user, local_units):
     url = reverse("units:list")
     assert names(client.get(url, {"level": "central"})) == ["山西省国家税务局"]
     assert len(names(client.get(url, {"kind": "university"}))) == 5
-    assert sorted(names(client.get(url, {"agriculture": "true", "level": "province"}))) == ["山西省万家寨引黄工程管理局", "山西省农业厅", "山西省农机局", "山西省水利厅"]
+    assert sorted(names(client.get(url, {"agriculture": "true", "level": "province"}))) == [
+        "山西省万家寨引黄工程管理局",
+        "山西省农业厅",
+        "山西省农机局",
+        "山西省水利厅",
+    ]
     assert sorted(names(client.get(url, {"city": "140900"}))) == ["五寨县农业委员会", "岢岚县农业委员会", "忻州市农业委员会"]
     assert names(client.get(url, {"county": "140929"})) == ["岢岚县农业委员会"]
-    assert names(client.get(url, {"q": "农业"})) == ["山西省农业厅", "吕梁市农业委员会", "忻州市农业委员会", "五寨县农业委员会", "岢岚县农业委员会"]
+    assert names(client.get(url, {"q": "农业"})) == [
+        "山西省农业厅",
+        "吕梁市农业委员会",
+        "忻州市农业委员会",
+        "五寨县农业委员会",
+        "岢岚县农业委员会",
+    ]
     by_name = names(client.get(url, {"q": "农业", "o": "-name"}))
     assert by_name == sorted(by_name, reverse=True)
 
@@ -129,7 +140,9 @@ def test_export_escapes_formulas(client, province_user, regions):
 
 @pytest.fixture
 def campaign_2017(reference_data):
-    return Campaign.objects.create(name="2017年选派第一书记", year=2017, notice_number="晋组通字〔2017〕1号", ledger_deadline=datetime.date(2017, 7, 15))
+    return Campaign.objects.create(
+        name="2017年选派第一书记", year=2017, notice_number="晋组通字〔2017〕1号", ledger_deadline=datetime.date(2017, 7, 15)
+    )
 
 
 def test_campaign_set_current_moves_the_one_current_campaign(campaign_2017):
@@ -157,7 +170,9 @@ def test_the_admin_action_refuses_two_campaigns(client, admin_user, campaign_201
     old = Campaign.current()
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:dispatch_campaign_changelist"), {"action": "make_current", "_selected_action": [campaign_2017.pk, old.pk]}, follow=True
+        reverse("admin:dispatch_campaign_changelist"),
+        {"action": "make_current", "_selected_action": [campaign_2017.pk, old.pk]},
+        follow=True,
     )
     assert "请只选择一个批次设为当前批次。" in response.content.decode()
     assert Campaign.current() == old

@@ -76,7 +76,9 @@ def test_a_stale_form_gets_a_chinese_page_and_changes_nothing(kelan_user):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(kelan_user)
-    response = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Xk8#pq2!vRt", "new_password2": "Xk8#pq2!vRt"})
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Xk8#pq2!vRt", "new_password2": "Xk8#pq2!vRt"}
+    )
     assert response.status_code == 403
     assert "页面已过期" in response.content.decode()
     kelan_user.refresh_from_db()
@@ -98,7 +100,13 @@ def test_admin_creates_a_user_with_role_scope_and_group(client, admin_user, regi
 
     client.force_login(admin_user)
     url = reverse("admin:dispatch_user_add")
-    bad = {"username": "wuzhai", "password1": "Xk8#pq2!vRt", "password2": "Xk8#pq2!vRt", "role": "county_org", "region": regions["忻州市"].pk}
+    bad = {
+        "username": "wuzhai",
+        "password1": "Xk8#pq2!vRt",
+        "password2": "Xk8#pq2!vRt",
+        "role": "county_org",
+        "region": regions["忻州市"].pk,
+    }
     response = client.post(url, bad)
     assert "县委组织部用户的管辖区域应为县（市、区）级" in response.content.decode()
     assert not User.objects.filter(username="wuzhai").exists()

@@ -22,7 +22,9 @@ def test_county_opens_the_three_annexes_and_downloads_its_ledger(page, live_serv
     row = page.locator('tr.item[data-code="140929"]')
     expect(row.locator("td").nth(4)).to_have_text("3")  # 党组织软弱涣散村
     expect(row.locator("td").nth(7)).to_have_text("6")  # 两类村合计（去重）
-    expect(page.get_by_test_id("checks")).to_contain_text("✓ 合计：两类村合计（去重）6 = 党组织软弱涣散村 3 + 建档立卡贫困村 5 − 两类兼有 2")
+    expect(page.get_by_test_id("checks")).to_contain_text(
+        "✓ 合计：两类村合计（去重）6 = 党组织软弱涣散村 3 + 建档立卡贫困村 5 − 两类兼有 2"
+    )
     screenshot("annex1-county")
 
     page.get_by_role("link", name="台账与统计表").click()

@@ -12,21 +12,62 @@ from dispatch.models import DispatchingUnit, Role
 from secretaries.idcard import make_id_number
 from secretaries.models import Posting, PostingEvent
 from tests.factories import UserFactory
-from tests.spreadsheets import xlsx_bytes
 from tests.secretaries.conftest import campaign, categories, kelan_weak_only_village  # noqa: F401  (the pipeline's fixtures)
+from tests.spreadsheets import xlsx_bytes
 
 ID_NUMBER = make_id_number("140929", datetime.date(1986, 4, 12), 31, "F")
 ROSTER = [
-    ["姓名", "公民身份证号", "性别", "出生年月", "民族", "学历", "政治面貌", "入党时间", "参加工作时间", "职务", "职级", "干部类别", "有农村工作经验"],
-    ["刘春梅", ID_NUMBER, "女", "1986.04", "汉族", "大学本科", "中共党员", "2009.06", "2008.09", "农经站站长", "正科", "优秀年轻干部", "是"],
+    [
+        "姓名",
+        "公民身份证号",
+        "性别",
+        "出生年月",
+        "民族",
+        "学历",
+        "政治面貌",
+        "入党时间",
+        "参加工作时间",
+        "职务",
+        "职级",
+        "干部类别",
+        "有农村工作经验",
+    ],
+    [
+        "刘春梅",
+        ID_NUMBER,
+        "女",
+        "1986.04",
+        "汉族",
+        "大学本科",
+        "中共党员",
+        "2009.06",
+        "2008.09",
+        "农经站站长",
+        "正科",
+        "优秀年轻干部",
+        "是",
+    ],
 ]
 
 
 def test_a_county_candidate_walks_the_county_path(
-    page, live_server, login, screenshot, tmp_path, regions, campaign, kelan_user, xinzhou_user, province_user, poverty_office_user, kelan_weak_only_village
+    page,
+    live_server,
+    login,
+    screenshot,
+    tmp_path,
+    regions,
+    campaign,
+    kelan_user,
+    xinzhou_user,
+    province_user,
+    poverty_office_user,
+    kelan_weak_only_village,
 ):
     kelan = regions["岢岚县"]
-    unit = DispatchingUnit.objects.create(name="岢岚县农业农村局", level=DispatchingUnit.Level.COUNTY, kind="party_government", region=kelan)
+    unit = DispatchingUnit.objects.create(
+        name="岢岚县农业农村局", level=DispatchingUnit.Level.COUNTY, kind="party_government", region=kelan
+    )
     UserFactory(username="kelan_nyj", full_name="岢岚县农业农村局人事股", role=Role.UNIT, unit=unit)
     village = kelan_weak_only_village
     assert village.is_weak_organization and not village.is_registered_poor

@@ -46,7 +46,9 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     screenshot("dashboard-province-uncovered-list")
 
 
-def test_the_county_reads_its_townships_and_opens_the_secretaries_in_office(page, live_server, login, kelan_user, campaign, data, media, screenshot):
+def test_the_county_reads_its_townships_and_opens_the_secretaries_in_office(
+    page, live_server, login, kelan_user, campaign, data, media, screenshot
+):
     county_submit(campaign=campaign, by=kelan_user)
     login("kelan")
     page.goto(f"{live_server.url}/dashboard/")

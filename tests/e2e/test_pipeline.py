@@ -10,7 +10,17 @@ from tests.secretaries.conftest import applied, campaign, categories, kelan_poor
 
 
 def test_a_provincial_candidate_walks_through_the_pipeline(
-    page, live_server, login, screenshot, applied, unit_user, poverty_office_user, province_user, kelan_user, kelan_poor_villages, kelan_weak_only_village
+    page,
+    live_server,
+    login,
+    screenshot,
+    applied,
+    unit_user,
+    poverty_office_user,
+    province_user,
+    kelan_user,
+    kelan_poor_villages,
+    kelan_weak_only_village,
 ):
     detail = f"{live_server.url}/postings/{applied.pk}/"
 
@@ -73,7 +83,9 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
     page.get_by_role("button", name="查找").click()
     weak_row = page.locator(f'tr[data-village="{kelan_weak_only_village.code}"]')
     weak_row.get_by_role("button", name=re.compile("分配到")).click()
-    expect(page.locator(f'tr[data-village="{kelan_weak_only_village.code}"]').get_by_test_id("assign-error")).to_contain_text("派往非贫困村须填写理由")
+    expect(page.locator(f'tr[data-village="{kelan_weak_only_village.code}"]').get_by_test_id("assign-error")).to_contain_text(
+        "派往非贫困村须填写理由"
+    )
     screenshot("assign-refused")
     assert Posting.objects.get(pk=applied.pk).state == Posting.State.FILED
     page.get_by_label("村名或代码").fill("")

@@ -41,8 +41,22 @@ def test_the_ledger_workbook_is_the_printed_form(campaign, ledger):  # noqa: F81
     upper, lower = cell_texts(sheet, 3), cell_texts(sheet, 4)
     assert upper[:6] == ["序号", "市", "县（市、区）", "乡（镇）", "村", "村类型"]
     assert lower[5:8] == ["党组织软弱涣散村", "建档立卡贫困村", "两类兼有"]
-    assert upper[8:] == ["姓名", "性别", "民族", "出生年月", "政治面貌", "学历", "派出单位", "派出单位层级", "现任职务（职级）", "干部类别",
-                         "任职时间（到村时间）", "任期", "联系电话", "备注"]
+    assert upper[8:] == [
+        "姓名",
+        "性别",
+        "民族",
+        "出生年月",
+        "政治面貌",
+        "学历",
+        "派出单位",
+        "派出单位层级",
+        "现任职务（职级）",
+        "干部类别",
+        "任职时间（到村时间）",
+        "任期",
+        "联系电话",
+        "备注",
+    ]
     assert "F3:H3" in merged(sheet)
     assert {"A3:A4", "E3:E4", "I3:I4", "V3:V4"} <= merged(sheet)
     assert sheet["F3"].border.left.style == "thin" and sheet["A4"].border.bottom.style == "thin"
@@ -126,13 +140,17 @@ def test_the_downloaded_ledger_prints_title_headers_and_footer_on_its_first_page
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
     subprocess.run(
         ["libreoffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
-        check=True, capture_output=True, timeout=180,
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / "annex3.pdf"
     assert pdf.exists()
     artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(artifacts / "annex3-page1")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(artifacts / "annex3-page1")], check=True
+    )
     assert (artifacts / "annex3-page1.png").stat().st_size > 0
     text = subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     flat = "".join(text.split())

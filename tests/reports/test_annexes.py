@@ -18,7 +18,6 @@ from reports.annexes import (
     ANNEX4,
     ledger_rows,
     reference_date,
-    statistics_checks,
     statistics_table,
     summary_checks,
     summary_table,
@@ -46,8 +45,13 @@ def _mark(village: Village, *, weak: bool = False, poor: bool = False) -> Villag
 def _posting(campaign, unit, village, state, **cadre) -> Posting:
     start = cadre.pop("start_date", datetime.date(2015, 8, 10))
     return Posting.objects.create(
-        cadre=cadre_for(unit, **cadre), campaign=campaign, unit=unit, state=state, county=village.county if village else None,
-        village=village, start_date=start if state != S.ASSIGNED else None,
+        cadre=cadre_for(unit, **cadre),
+        campaign=campaign,
+        unit=unit,
+        state=state,
+        county=village.county if village else None,
+        village=village,
+        start_date=start if state != S.ASSIGNED else None,
     )
 
 
@@ -81,36 +85,122 @@ def ledger(campaign, units):
     Counted postings (assigned, in office, ended): 岢岚 5, 五寨 2, 离石 1 = 8; plus a recalled
     and a filed posting that no annex counts."""
     k = _villages("140929", 8)
-    kelan = [_mark(k[0], weak=True), _mark(k[1], poor=True), _mark(k[2], poor=True), _mark(k[3], poor=True),
-             _mark(k[4], weak=True, poor=True), _mark(k[5], weak=True, poor=True), k[6]]
+    kelan = [
+        _mark(k[0], weak=True),
+        _mark(k[1], poor=True),
+        _mark(k[2], poor=True),
+        _mark(k[3], poor=True),
+        _mark(k[4], weak=True, poor=True),
+        _mark(k[5], weak=True, poor=True),
+        k[6],
+    ]
     w = [_mark(v, poor=True) for v in _villages("140928", 2)]
     lishi = _mark(_villages("141102", 1)[0], weak=True)
     u = units
     C, E, R, Src = Cadre, Cadre.Education, Cadre.Rank, Cadre.Source
     postings = {
         # 35 on the reference date 2015-08-15, 36 the day after: 35岁及以下.
-        "k_weak": _posting(campaign, u["kelan_organ"], kelan[0], S.IN_OFFICE, name="王秀英", sex="F", birth_date=datetime.date(1979, 8, 16),
-                           education=E.POSTGRADUATE, rank=R.SECTION, source=Src.YOUNG_CADRE, phone="13900000001"),
+        "k_weak": _posting(
+            campaign,
+            u["kelan_organ"],
+            kelan[0],
+            S.IN_OFFICE,
+            name="王秀英",
+            sex="F",
+            birth_date=datetime.date(1979, 8, 16),
+            education=E.POSTGRADUATE,
+            rank=R.SECTION,
+            source=Src.YOUNG_CADRE,
+            phone="13900000001",
+        ),
         # One day older: 36 on the reference date itself, so 36–45岁.
-        "k_poor": _posting(campaign, u["province_organ"], kelan[1], S.IN_OFFICE, name="赵国强", birth_date=datetime.date(1979, 8, 15),
-                           education=E.BACHELOR, rank=R.DIVISION_OR_ABOVE, source=Src.RESERVE_CADRE, position="副处长"),
-        "k_both": _posting(campaign, u["central"], kelan[4], S.ASSIGNED, name="孙立平", birth_date=datetime.date(1965, 3, 2),
-                           education=E.COLLEGE, rank=R.SECTION, source=Src.RETIRED_FROM_LEADERSHIP, ethnicity="回族"),
-        "k_ended": _posting(campaign, u["province_enterprise"], kelan[2], S.ENDED, name="周文斌", sex="F", birth_date=datetime.date(1959, 8, 15),
-                            education=E.SECONDARY, rank=R.BELOW_SECTION, source=Src.ENTERPRISE_INSTITUTION),
+        "k_poor": _posting(
+            campaign,
+            u["province_organ"],
+            kelan[1],
+            S.IN_OFFICE,
+            name="赵国强",
+            birth_date=datetime.date(1979, 8, 15),
+            education=E.BACHELOR,
+            rank=R.DIVISION_OR_ABOVE,
+            source=Src.RESERVE_CADRE,
+            position="副处长",
+        ),
+        "k_both": _posting(
+            campaign,
+            u["central"],
+            kelan[4],
+            S.ASSIGNED,
+            name="孙立平",
+            birth_date=datetime.date(1965, 3, 2),
+            education=E.COLLEGE,
+            rank=R.SECTION,
+            source=Src.RETIRED_FROM_LEADERSHIP,
+            ethnicity="回族",
+        ),
+        "k_ended": _posting(
+            campaign,
+            u["province_enterprise"],
+            kelan[2],
+            S.ENDED,
+            name="周文斌",
+            sex="F",
+            birth_date=datetime.date(1959, 8, 15),
+            education=E.SECONDARY,
+            rank=R.BELOW_SECTION,
+            source=Src.ENTERPRISE_INSTITUTION,
+        ),
         # A provincial university is counted with the enterprises and institutions.
-        "k_university": _posting(campaign, u["university"], kelan[6], S.IN_OFFICE, name="钱明", birth_date=datetime.date(1975, 1, 1),
-                                 education=E.POSTGRADUATE, rank=R.SECTION, source=Src.ENTERPRISE_INSTITUTION),
-        "w_institution": _posting(campaign, u["city_institution"], w[0], S.IN_OFFICE, name="吴海燕", sex="F", birth_date=datetime.date(1970, 5, 1),
-                                  education=E.BACHELOR, rank=R.SECTION, source=Src.ENTERPRISE_INSTITUTION),
-        "w_organ": _posting(campaign, u["city_organ"], w[1], S.IN_OFFICE, name="郑凯", birth_date=datetime.date(1988, 12, 1),
-                            education=E.BACHELOR, rank=R.BELOW_SECTION, source=Src.YOUNG_CADRE),
-        "l_organ": _posting(campaign, u["lishi_organ"], lishi, S.IN_OFFICE, name="冯涛", birth_date=datetime.date(1984, 2, 1),
-                            education=E.BACHELOR, rank=R.SECTION, source=Src.YOUNG_CADRE),
+        "k_university": _posting(
+            campaign,
+            u["university"],
+            kelan[6],
+            S.IN_OFFICE,
+            name="钱明",
+            birth_date=datetime.date(1975, 1, 1),
+            education=E.POSTGRADUATE,
+            rank=R.SECTION,
+            source=Src.ENTERPRISE_INSTITUTION,
+        ),
+        "w_institution": _posting(
+            campaign,
+            u["city_institution"],
+            w[0],
+            S.IN_OFFICE,
+            name="吴海燕",
+            sex="F",
+            birth_date=datetime.date(1970, 5, 1),
+            education=E.BACHELOR,
+            rank=R.SECTION,
+            source=Src.ENTERPRISE_INSTITUTION,
+        ),
+        "w_organ": _posting(
+            campaign,
+            u["city_organ"],
+            w[1],
+            S.IN_OFFICE,
+            name="郑凯",
+            birth_date=datetime.date(1988, 12, 1),
+            education=E.BACHELOR,
+            rank=R.BELOW_SECTION,
+            source=Src.YOUNG_CADRE,
+        ),
+        "l_organ": _posting(
+            campaign,
+            u["lishi_organ"],
+            lishi,
+            S.IN_OFFICE,
+            name="冯涛",
+            birth_date=datetime.date(1984, 2, 1),
+            education=E.BACHELOR,
+            rank=R.SECTION,
+            source=Src.YOUNG_CADRE,
+        ),
         # Not counted: taken back, or not yet sent.
         "k_recalled": _posting(campaign, u["kelan_organ"], kelan[3], S.RECALLED, name="陈刚"),
-        "k_filed": Posting.objects.create(cadre=cadre_for(u["kelan_organ"], name="褚亮"), campaign=campaign, unit=u["kelan_organ"],
-                                          state=S.FILED, county=kelan[0].county),
+        "k_filed": Posting.objects.create(
+            cadre=cadre_for(u["kelan_organ"], name="褚亮"), campaign=campaign, unit=u["kelan_organ"], state=S.FILED, county=kelan[0].county
+        ),
     }
     assert C.objects.count() >= 10
     return postings
@@ -157,8 +247,14 @@ def test_annex1_counts_a_countys_villages_by_category_and_the_covered_target_vil
     kelan = table.row("140929")
     total_villages = Village.objects.filter(county__code="140929").count()
     assert kelan.values == {
-        "serial": 1, "city": "忻州市", "county": "岢岚县", "villages": total_villages,
-        "weak": 3, "poor": 5, "both": 2, "targets": 6,
+        "serial": 1,
+        "city": "忻州市",
+        "county": "岢岚县",
+        "villages": total_villages,
+        "weak": 3,
+        "poor": 5,
+        "both": 2,
+        "targets": 6,
         # Target villages with a secretary assigned or in office: weak, poor (provincial), both
         # (central, assigned). Not the ended one, not the recalled one, not the non-target village.
         "sent": 3,
@@ -186,7 +282,13 @@ def test_annex1_for_the_province_has_a_subtotal_per_city_and_a_provincial_total(
     subtotals = [r for r in table.rows if r.kind == "subtotal"]
     assert len(subtotals) == 11
     xinzhou = table.subtotal("140900")
-    assert (xinzhou.label, xinzhou.values["weak"], xinzhou.values["poor"], xinzhou.values["both"], xinzhou.values["targets"]) == ("忻州市小计", 3, 7, 2, 8)
+    assert (xinzhou.label, xinzhou.values["weak"], xinzhou.values["poor"], xinzhou.values["both"], xinzhou.values["targets"]) == (
+        "忻州市小计",
+        3,
+        7,
+        2,
+        8,
+    )
     assert table.subtotal("141100").values["weak"] == 1
     # A subtotal follows its city's last county.
     index = table.rows.index(xinzhou)
@@ -226,14 +328,33 @@ def test_ledger_rows_of_a_county_are_its_counted_postings_in_the_printed_form(ca
     assert set(rows[0]) == {*ANNEX3.keys, "posting_id"}
     by_name = {r["name"]: r for r in rows}
     wang = by_name["王秀英"]
-    assert (wang["city"], wang["county"], wang["sex"], wang["birth"], wang["start"], wang["term"]) == ("忻州市", "岢岚县", "女", "1979.08", "2015.08", "2015.08—2017.08")
+    assert (wang["city"], wang["county"], wang["sex"], wang["birth"], wang["start"], wang["term"]) == (
+        "忻州市",
+        "岢岚县",
+        "女",
+        "1979.08",
+        "2015.08",
+        "2015.08—2017.08",
+    )
     assert (wang["type_weak"], wang["type_poor"], wang["type_both"]) == ("√", "", "")
     assert (wang["unit_level"], wang["education"], wang["source"], wang["phone"]) == ("县直机关", "研究生", "优秀年轻干部", "13900000001")
     assert wang["township"] == ledger["k_weak"].village.township.name
     zhao = by_name["赵国强"]
-    assert (zhao["type_weak"], zhao["type_poor"], zhao["type_both"], zhao["unit_level"], zhao["position"]) == ("", "√", "", "省直机关", "副处长（处级以上）")
+    assert (zhao["type_weak"], zhao["type_poor"], zhao["type_both"], zhao["unit_level"], zhao["position"]) == (
+        "",
+        "√",
+        "",
+        "省直机关",
+        "副处长（处级以上）",
+    )
     sun = by_name["孙立平"]
-    assert (sun["type_both"], sun["unit_level"], sun["ethnicity"], sun["notes"], sun["start"]) == ("√", "中央单位", "回族", "已分配，待到岗", "")
+    assert (sun["type_both"], sun["unit_level"], sun["ethnicity"], sun["notes"], sun["start"]) == (
+        "√",
+        "中央单位",
+        "回族",
+        "已分配，待到岗",
+        "",
+    )
     assert (by_name["周文斌"]["unit_level"], by_name["周文斌"]["notes"]) == ("国有企业、事业单位", "期满免职")
     assert by_name["钱明"]["unit_level"] == "国有企业、事业单位"
     assert (by_name["钱明"]["type_weak"], by_name["钱明"]["type_poor"], by_name["钱明"]["type_both"]) == ("", "", "")
@@ -278,7 +399,10 @@ def test_annex4_of_a_county_has_one_row_per_township_and_counts_each_group(campa
     assert not table.ok
     assert [c.text for c in table.failed_checks] == [
         f"{name}：按派驻村类型各项之和 {s} ≠ 选派总数 {t}"
-        for name, s, t in [(ledger["k_university"].village.township.name, *_village_type_sum(table, ledger["k_university"].village.township.code)), ("合计", 4, 5)]
+        for name, s, t in [
+            (ledger["k_university"].village.township.name, *_village_type_sum(table, ledger["k_university"].village.township.code)),
+            ("合计", 4, 5),
+        ]
     ]
 
 
@@ -298,8 +422,22 @@ def test_annex4_checks_pass_when_every_village_is_a_target(campaign, ledger):
 def test_annex4_of_the_province_puts_central_and_provincial_units_in_their_own_rows(campaign, ledger):
     table = statistics_table(campaign=campaign, region=region("140000"))
     areas = [r.label or r.values["area"] for r in table.rows]
-    assert areas == ["太原市", "大同市", "阳泉市", "长治市", "晋城市", "朔州市", "晋中市", "运城市", "忻州市", "临汾市", "吕梁市",
-                     "中央在晋单位", "省直单位", "合计"]
+    assert areas == [
+        "太原市",
+        "大同市",
+        "阳泉市",
+        "长治市",
+        "晋城市",
+        "朔州市",
+        "晋中市",
+        "运城市",
+        "忻州市",
+        "临汾市",
+        "吕梁市",
+        "中央在晋单位",
+        "省直单位",
+        "合计",
+    ]
     assert table.row("central").values["total"] == 1
     # 省直: the organ, the enterprise, the university — wherever their villages are.
     assert table.row("province").values["total"] == 3
@@ -465,8 +603,14 @@ def test_the_download_is_the_workbook_of_the_chosen_region(client, xinzhou_user,
 
 
 def test_an_earlier_campaign_is_chosen_with_its_id(client, kelan_user, campaign, ledger):
-    older = Campaign.objects.create(name="2013年批次", year=2013, notice_number="晋组通字〔2013〕1号", ledger_deadline=datetime.date(2013, 7, 1),
-                                    arrival_deadline=datetime.date(2013, 8, 1), is_current=False)
+    older = Campaign.objects.create(
+        name="2013年批次",
+        year=2013,
+        notice_number="晋组通字〔2013〕1号",
+        ledger_deadline=datetime.date(2013, 7, 1),
+        arrival_deadline=datetime.date(2013, 8, 1),
+        is_current=False,
+    )
     response = page(client, kelan_user, "/annexes/3/", campaign=older.pk)
     assert response.status_code == 200 and "王秀英" not in response.content.decode()
     assert response.context["selection"].campaign == older

@@ -22,7 +22,7 @@ from secretaries.services import (
     posting_take_office,
 )
 from tests.factories import UserFactory
-from tests.secretaries.conftest import campaign, categories, cadre_for, county_unit, county_unit_user, kelan  # noqa: F401 (fixtures)
+from tests.secretaries.conftest import cadre_for, campaign, categories, county_unit, county_unit_user, kelan  # noqa: F401 (fixtures)
 from villages.models import Region, Village
 
 MEETING = datetime.date(2015, 7, 1)
@@ -64,21 +64,35 @@ def data(categories, campaign, unit_user, poverty_office_user, province_user, ke
     one applied; a county unit has one in office; a second applicant of the county unit was
     rejected. 五寨县: one county-unit secretary in office."""
     kelan_poor = poor_villages("140929")
-    upper = dict(unit_user=unit_user, poverty_office_user=poverty_office_user, province_user=province_user,
-                 county_user=kelan_user, county=kelan, campaign=campaign)
+    upper = dict(
+        unit_user=unit_user,
+        poverty_office_user=poverty_office_user,
+        province_user=province_user,
+        county_user=kelan_user,
+        county=kelan,
+        campaign=campaign,
+    )
     provincial_secretary(village=kelan_poor[0], take_office=True, **upper)
     provincial_secretary(village=kelan_poor[1], **upper)
     provincial_secretary(**upper)
     posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user)
-    county_secretary(unit_user=county_unit_user, county_user=kelan_user, county=kelan, campaign=campaign, village=kelan_poor[2], take_office=True)
+    county_secretary(
+        unit_user=county_unit_user, county_user=kelan_user, county=kelan, campaign=campaign, village=kelan_poor[2], take_office=True
+    )
     rejected = posting_apply(cadre=cadre_for(county_unit_user.unit), campaign=campaign, by=county_unit_user)
     posting_reject(posting=rejected, by=county_unit_user, reason="不符合条件")
 
     wuzhai = Region.objects.get(code="140928")
     wuzhai_unit = DispatchingUnit.objects.create(name="五寨县农业农村局", level="county", kind="party_government", region=wuzhai)
     wuzhai_unit_user = UserFactory(username="wuzhai_nyj", role="unit", unit=wuzhai_unit)
-    county_secretary(unit_user=wuzhai_unit_user, county_user=wuzhai_user, county=wuzhai, campaign=campaign,
-                     village=poor_villages("140928")[0], take_office=True)
+    county_secretary(
+        unit_user=wuzhai_unit_user,
+        county_user=wuzhai_user,
+        county=wuzhai,
+        campaign=campaign,
+        village=poor_villages("140928")[0],
+        take_office=True,
+    )
     return {"kelan_poor": kelan_poor}
 
 
@@ -115,7 +129,7 @@ def test_the_county_sees_coverage_by_township(kelan_user, data):
     coverage = coverage_by_region(user=kelan_user, region=kelan_user.region)
     assert {r.code[:6] for r in coverage["rows"]} == {"140929"}
     by_code = {r.code: r for r in coverage["rows"]}
-    for village, state in zip(data["kelan_poor"][:3], ("in_office", "assigned", "in_office")):
+    for village, state in zip(data["kelan_poor"][:3], ("in_office", "assigned", "in_office"), strict=True):
         township = by_code[village.township.code]
         assert getattr(township, state) >= 1
     assert sum(r.in_office for r in coverage["rows"]) == 2
@@ -125,8 +139,17 @@ def test_the_county_sees_coverage_by_township(kelan_user, data):
 def test_pipeline_counts_each_state_of_the_campaign_in_scope(province_user, kelan_user, wuzhai_user, campaign, data):
     province = {r.state: r.count for r in pipeline_counts(user=province_user, campaign=campaign)["rows"]}
     assert province == {
-        "applied": 1, "qualified": 0, "recommended": 0, "approved": 0, "filed": 1, "assigned": 1, "in_office": 3,
-        "ended": 0, "rejected": 1, "withdrawn": 0, "recalled": 0,
+        "applied": 1,
+        "qualified": 0,
+        "recommended": 0,
+        "approved": 0,
+        "filed": 1,
+        "assigned": 1,
+        "in_office": 3,
+        "ended": 0,
+        "rejected": 1,
+        "withdrawn": 0,
+        "recalled": 0,
     }
     kelan = pipeline_counts(user=kelan_user, campaign=campaign)
     assert {r.state: r.count for r in kelan["rows"] if r.count} == {"filed": 1, "assigned": 1, "in_office": 2, "rejected": 1}
@@ -218,7 +241,17 @@ def test_the_province_drills_down_to_a_city_s_counties(client, province_user, da
     assert [r.code for r in response.context["region_path"]] == ["140000", "140900"]
 
 
-@pytest.mark.parametrize("user, region", [("kelan_user", "140928"), ("xinzhou_user", "141100"), ("kelan_user", "140900"), ("province_user", "140929100"), ("province_user", "14x"), ("province_user", "999999")])
+@pytest.mark.parametrize(
+    "user, region",
+    [
+        ("kelan_user", "140928"),
+        ("xinzhou_user", "141100"),
+        ("kelan_user", "140900"),
+        ("province_user", "140929100"),
+        ("province_user", "14x"),
+        ("province_user", "999999"),
+    ],
+)
 def test_a_region_outside_the_scope_or_without_a_breakdown_is_not_found(request, client, user, region, data):
     assert page(client, request.getfixturevalue(user), region=region).status_code == 404
 
@@ -265,12 +298,14 @@ def statuses(result):
 
 def overview_statuses(campaign, city):
     """The same regions as the submissions overview judges them (reports.submissions)."""
+
     def status(s):
         if not s.is_missing:
             return "late" if s.is_late else "on_time"
         if not s.has_rows:
             return "no_rows"
         return "overdue" if s.is_overdue else "pending"
+
     return {s.region.code: status(s) for s in county_statuses(campaign=campaign, city=city)}
 
 
@@ -295,11 +330,17 @@ def test_before_the_deadline_a_submission_is_on_time_and_the_others_are_not_yet_
 def test_a_returned_ledger_is_missing_again(xinzhou_user, kelan_user, campaign, data, media):
     submission = county_submit(campaign=campaign, by=kelan_user)
     city_return(submission=submission, by=xinzhou_user, reason="请补充党组织关系转入情况")
-    kelan = next(r for r in submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)["rows"] if r.name == "岢岚县")
+    kelan = next(
+        r
+        for r in submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)["rows"]
+        if r.name == "岢岚县"
+    )
     assert (kelan.status, kelan.returned, kelan.latest_id) == ("overdue", 1, submission.pk)
 
 
-def test_the_province_sees_the_cities_and_the_county_only_itself(client, province_user, kelan_user, poverty_office_user, campaign, data, media):
+def test_the_province_sees_the_cities_and_the_county_only_itself(
+    client, province_user, kelan_user, poverty_office_user, campaign, data, media
+):
     province = submissions_against_deadline(user=province_user, campaign=campaign, region=province_user.region)
     assert len(province["rows"]) == 11 and province["level"] == "city"
     assert statuses(province) == {"忻州市": "overdue"}

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from core.navigation import todos_for
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
-from dispatch.navigation import todos_for
 from reports.annexes import statistics_table, summary_table
 from reports.models import Submission
 from secretaries.idcard import parse_id_number
@@ -43,8 +43,20 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
     province = Region.objects.get(code="140000")
     stats = statistics_table(campaign=campaign, region=province)
     total = stats.total.values
-    assert (total["total"], total["unit_central"], total["unit_province"], total["unit_city"], total["unit_county"], total["unit_enterprise"]) == (
-        9395, 15, 506, 1475, 6483, 916,
+    assert (
+        total["total"],
+        total["unit_central"],
+        total["unit_province"],
+        total["unit_city"],
+        total["unit_county"],
+        total["unit_enterprise"],
+    ) == (
+        9395,
+        15,
+        506,
+        1475,
+        6483,
+        916,
     )
     assert (total["rank_division"], total["female"], total["age_35"]) == (113, 1275, 2966)
     assert stats.ok, stats.failed_checks
@@ -59,30 +71,43 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
     assert _run_of(annex1, [21895, 2697, 7993, 794, 9896, 9395]), annex1
 
     # Each in a different target village of its posting's county.
-    villages = in_office.values_list("village_id", "village__county_id", "county_id", "village__is_weak_organization", "village__is_registered_poor")
+    villages = in_office.values_list(
+        "village_id", "village__county_id", "county_id", "village__is_weak_organization", "village__is_registered_poor"
+    )
     assert len({v[0] for v in villages}) == 9395
     assert all(v[1] == v[2] and (v[3] or v[4]) for v in villages)
 
     # Provincial and central units only in their quota counties, never over the quota.
     used = Counter(
-        in_office.filter(unit__level__in=[DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL]).values_list("unit_id", "county_id")
+        in_office.filter(unit__level__in=[DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL]).values_list(
+            "unit_id", "county_id"
+        )
     )
     quotas = dict(((q.unit_id, q.county_id), q.count) for q in QuotaAllocation.objects.filter(campaign=campaign))
     assert used and all(key in quotas and n <= quotas[key] for key, n in used.items())
     # City and county units only inside their own city or county.
-    for unit_region, county in in_office.filter(unit__level__in=["city", "county"]).values_list("unit__region__code", "county__code").distinct():
+    for unit_region, county in (
+        in_office.filter(unit__level__in=["city", "county"]).values_list("unit__region__code", "county__code").distinct()
+    ):
         assert county.startswith(Region(code=unit_region, level="city" if len(unit_region.rstrip("0")) <= 4 else "county").scope_prefix)
 
     # Every step an event, each by the role that owns it, dated in 2015.
     walks = Counter()
-    for posting_id, actions in _actions_by_posting(in_office).items():
+    for actions in _actions_by_posting(in_office).values():
         walks[tuple(actions)] += 1
     assert set(walks) == {tuple(WALK_PROVINCIAL), tuple(WALK_OTHERS)}
     assert walks[tuple(WALK_PROVINCIAL)] == in_office.filter(unit__level=DispatchingUnit.Level.PROVINCE).count()
     roles = set(PostingEvent.objects.filter(posting__in=in_office).values_list("action", "actor_role").distinct())
     assert roles == {
-        ("apply", "unit"), ("qualify", "unit"), ("recommend", "unit"), ("approve", "poverty_office"),
-        ("file", "provincial_org"), ("file", "city_org"), ("file", "county_org"), ("assign", "county_org"), ("take_office", "county_org"),
+        ("apply", "unit"),
+        ("qualify", "unit"),
+        ("recommend", "unit"),
+        ("approve", "poverty_office"),
+        ("file", "provincial_org"),
+        ("file", "city_org"),
+        ("file", "county_org"),
+        ("assign", "county_org"),
+        ("take_office", "county_org"),
     }
     assert not PostingEvent.objects.exclude(at__year=2015).exists()
     assert in_office.filter(start_date__gt="2015-08-15").count() == 0
@@ -92,7 +117,10 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
         assert parse_id_number(number)[1:] == (birth, sex)
 
     # Work waits in every demo account's 待办.
-    waiting = {u: {t.label: t.count for t in todos_for(User.objects.get(username=u))} for u in ["guotu", "shengfpb", "shengzzb", "xinzhou", "kelan"]}
+    waiting = {
+        u: {t.label: t.count for t in todos_for(User.objects.get(username=u))}
+        for u in ["guotu", "shengfpb", "shengzzb", "xinzhou", "kelan"]
+    }
     assert waiting["guotu"]["待资格审查的报名人选"] > 0 and waiting["guotu"]["待组织推荐的人选"] > 0
     assert waiting["shengfpb"]["待审核的省直单位人选"] >= 20
     assert waiting["shengzzb"]["待审核备案的省直单位人选"] >= 20
@@ -115,16 +143,30 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
     assert "本县台账逾期未报送（期限7月5日）" in {t.label for t in todos_for(User.objects.get(username="kelan"))}
 
     # A second load changes nothing.
-    counts = (Posting.objects.count(), PostingEvent.objects.count(), User.objects.count(), DispatchingUnit.objects.count(), Submission.objects.count())
+    counts = (
+        Posting.objects.count(),
+        PostingEvent.objects.count(),
+        User.objects.count(),
+        DispatchingUnit.objects.count(),
+        Submission.objects.count(),
+    )
     out = StringIO()
     call_command("load_demo", "--quiet-accounts", stdout=out)
-    assert (Posting.objects.count(), PostingEvent.objects.count(), User.objects.count(), DispatchingUnit.objects.count(), Submission.objects.count()) == counts
+    assert (
+        Posting.objects.count(),
+        PostingEvent.objects.count(),
+        User.objects.count(),
+        DispatchingUnit.objects.count(),
+        Submission.objects.count(),
+    ) == counts
     assert "履岗任职" not in out.getvalue()
 
 
 def _actions_by_posting(postings) -> dict[int, list[str]]:
     actions: dict[int, list[str]] = {}
-    for posting_id, action in PostingEvent.objects.filter(posting__in=postings).order_by("posting_id", "at", "id").values_list("posting_id", "action"):
+    for posting_id, action in (
+        PostingEvent.objects.filter(posting__in=postings).order_by("posting_id", "at", "id").values_list("posting_id", "action")
+    ):
         actions.setdefault(posting_id, []).append(action)
     return actions
 

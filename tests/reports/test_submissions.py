@@ -34,7 +34,7 @@ from secretaries.services import (
     posting_take_office,
 )
 from tests.factories import PASSWORD, UserFactory
-from tests.secretaries.conftest import campaign, cadre_for  # noqa: F401  (the pipeline's fixtures)
+from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401  (the pipeline's fixtures)
 from villages.models import Village
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -87,7 +87,10 @@ def kelan_postings(categories, campaign, kelan_user):
     return {
         "unit_user": unit_user,
         "spare_village": villages[3],
-        "postings": [in_office(unit_user, kelan_user, v, name=n, campaign=campaign) for v, n in zip(villages, ["王志刚", "刘玉兰", "陈晓东"])],
+        "postings": [
+            in_office(unit_user, kelan_user, v, name=n, campaign=campaign)
+            for v, n in zip(villages, ["王志刚", "刘玉兰", "陈晓东"], strict=False)
+        ],
     }
 
 
@@ -208,7 +211,9 @@ class TestCitySubmit:
             city_submit(campaign=campaign, by=xinzhou_user, signer="张部长", scan=scan())
         assert not Submission.objects.filter(level="city").exists()
 
-    def test_with_every_county_accepted_it_freezes_the_city_ledger_and_the_scan(self, accepted, wuzhai_posting, campaign, xinzhou_user, wuzhai_user, media):
+    def test_with_every_county_accepted_it_freezes_the_city_ledger_and_the_scan(
+        self, accepted, wuzhai_posting, campaign, xinzhou_user, wuzhai_user, media
+    ):
         city_accept(submission=county_submit(campaign=campaign, by=wuzhai_user), by=xinzhou_user)
         city = city_submit(campaign=campaign, by=xinzhou_user, signer="张部长", scan=scan(PNG, "扫描.png"))
         assert (city.level, city.region, city.signer, city.row_count) == ("city", xinzhou_user.region, "张部长", 4)
@@ -230,7 +235,9 @@ class TestCitySubmit:
         with pytest.raises(SubmissionRefused, match="审核人（部长签字）"):
             city_submit(campaign=campaign, by=xinzhou_user, signer=" ", scan=scan())
 
-    def test_the_county_cannot_be_returned_while_the_city_ledger_is_with_the_province(self, accepted, campaign, xinzhou_user, province_user):
+    def test_the_county_cannot_be_returned_while_the_city_ledger_is_with_the_province(
+        self, accepted, campaign, xinzhou_user, province_user
+    ):
         city = city_submit(campaign=campaign, by=xinzhou_user, signer="张部长", scan=scan())
         with pytest.raises(SubmissionRefused, match="须先由省委组织部退回市级汇总台账"):
             city_return(submission=accepted, by=xinzhou_user, reason="补充")
@@ -259,7 +266,7 @@ def test_a_resubmission_shows_rows_added_removed_and_changed(submitted, kelan_po
     again = county_submit(campaign=campaign, by=kelan_user)
 
     page = login(client, xinzhou_user).get(reverse("submissions:detail", args=[again.pk])).content.decode()
-    diff = page[page.index('data-testid="diff"'):page.index('data-testid="rows"')]
+    diff = page[page.index('data-testid="diff"') : page.index('data-testid="rows"')]
     assert "新增 1 人" in diff and f"孙丽（{kelan_postings['spare_village'].name}）" in diff
     assert "移除 1 人" in diff and f"王志刚（{first.village.name}）" in diff
     assert "刘玉兰" in diff and "备注 （空） → 期满免职" in diff and "任期 2015.08—2017.08 → 2015.08—2016.03" in diff
@@ -270,7 +277,9 @@ def test_a_resubmission_shows_rows_added_removed_and_changed(submitted, kelan_po
 class TestDeadlines:
     def test_counties_are_due_before_the_cities_unless_the_province_sets_a_date(self, campaign):
         assert deadline_for(campaign=campaign, level="city") == datetime.date(2015, 7, 15)
-        assert deadline_for(campaign=campaign, level="county") == datetime.date(2015, 7, 15) - datetime.timedelta(days=DEFAULT_COUNTY_LEAD_DAYS)
+        assert deadline_for(campaign=campaign, level="county") == datetime.date(2015, 7, 15) - datetime.timedelta(
+            days=DEFAULT_COUNTY_LEAD_DAYS
+        )
         CountyDeadline.objects.create(campaign=campaign, due_on=datetime.date(2015, 7, 8))
         assert deadline_for(campaign=campaign, level="county") == datetime.date(2015, 7, 8)
 
@@ -280,7 +289,9 @@ class TestDeadlines:
     def _labels(self, user):
         return {t.label: t.count for t in submission_todos(user) if t.count}
 
-    def test_the_city_sees_its_counties_missing_overdue_and_waiting(self, kelan_postings, wuzhai_posting, campaign, kelan_user, xinzhou_user, lvliang_user):
+    def test_the_city_sees_its_counties_missing_overdue_and_waiting(
+        self, kelan_postings, wuzhai_posting, campaign, kelan_user, xinzhou_user, lvliang_user
+    ):
         own = "本市汇总台账逾期未报送（期限7月15日）"
         assert self._labels(xinzhou_user) == {"逾期未报送台账的县（期限7月5日）": 2, own: 1}
         assert self._labels(lvliang_user) == {}  # no secretaries in 吕梁市's ledger
@@ -331,11 +342,20 @@ class TestPages:
         assert 'data-action="accept"' in page and 'data-action="return"' in page
         client.post(reverse("submissions:decide", args=[submitted.pk, "accept"]), {"accept-expected_state": "submitted"})
         assert Submission.objects.get(pk=submitted.pk).state == "accepted"
-        response = client.post(reverse("submissions:decide", args=[submitted.pk, "accept"]), {"accept-expected_state": "submitted"}, follow=True)
+        response = client.post(
+            reverse("submissions:decide", args=[submitted.pk, "accept"]), {"accept-expected_state": "submitted"}, follow=True
+        )
         assert "可能已被他人处理" in response.content.decode()
-        response = client.post(reverse("submissions:decide", args=[submitted.pk, "return"]), {"return-expected_state": "accepted", "return-reason": ""}, follow=True)
+        response = client.post(
+            reverse("submissions:decide", args=[submitted.pk, "return"]),
+            {"return-expected_state": "accepted", "return-reason": ""},
+            follow=True,
+        )
         assert "未能退回：退回理由：" in response.content.decode()
-        client.post(reverse("submissions:decide", args=[submitted.pk, "return"]), {"return-expected_state": "accepted", "return-reason": "缺联系电话"})
+        client.post(
+            reverse("submissions:decide", args=[submitted.pk, "return"]),
+            {"return-expected_state": "accepted", "return-reason": "缺联系电话"},
+        )
         assert Submission.objects.get(pk=submitted.pk).state == "returned"
         assert submitted.events.count() == 3
 
@@ -343,7 +363,7 @@ class TestPages:
         city_return(submission=submitted, by=xinzhou_user, reason="缺联系电话")
         page = login(client, kelan_user).get(reverse("submissions:list")).content.decode()
         assert "缺联系电话" in page and "重新报送" in page
-        assert 'data-action=' not in login(client, kelan_user).get(reverse("submissions:detail", args=[submitted.pk])).content.decode()
+        assert "data-action=" not in login(client, kelan_user).get(reverse("submissions:detail", args=[submitted.pk])).content.decode()
 
     def test_decisions_are_post_only(self, submitted, xinzhou_user, client):
         response = login(client, xinzhou_user).get(reverse("submissions:decide", args=[submitted.pk, "accept"]))

@@ -17,9 +17,18 @@ def cadre_for(unit, **fields) -> Cadre:
     birth = fields.pop("birth_date", datetime.date(1982, 5, 17))
     sex = fields.pop("sex", "M")
     defaults = dict(
-        name="李建国", id_number=make_id_number("140105", birth, next(_serial), sex), sex=sex, birth_date=birth,
-        education=Cadre.Education.BACHELOR, political_status=Cadre.PoliticalStatus.MEMBER, party_join_date=datetime.date(2005, 7, 1),
-        work_start_date=datetime.date(2004, 8, 1), unit=unit, position="主任科员", rank=Cadre.Rank.SECTION, source=Cadre.Source.YOUNG_CADRE,
+        name="李建国",
+        id_number=make_id_number("140105", birth, next(_serial), sex),
+        sex=sex,
+        birth_date=birth,
+        education=Cadre.Education.BACHELOR,
+        political_status=Cadre.PoliticalStatus.MEMBER,
+        party_join_date=datetime.date(2005, 7, 1),
+        work_start_date=datetime.date(2004, 8, 1),
+        unit=unit,
+        position="主任科员",
+        rank=Cadre.Rank.SECTION,
+        source=Cadre.Source.YOUNG_CADRE,
     )
     cadre = Cadre(**{**defaults, **fields})
     cadre.full_clean()

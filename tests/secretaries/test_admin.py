@@ -55,7 +55,12 @@ class TestActions:
         assert approved.state == Posting.State.FILED
         event = approved.events.last()
         assert (event.action, event.actor, event.actor_role, event.from_state, event.to_state, event.note) == (
-            "file", province_user, "provincial_org", "approved", "filed", "管理后台操作"
+            "file",
+            province_user,
+            "provincial_org",
+            "approved",
+            "filed",
+            "管理后台操作",
         )
 
     def test_a_refused_posting_is_reported_with_its_reason_and_the_others_done(self, province_staff, approved, unit_user, campaign):
@@ -113,8 +118,9 @@ class TestReadOnly:
         assert "events-0-DELETE" not in page and 'name="events-0-note"' not in page
         assert client.post(reverse("admin:secretaries_postingevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
         assert client.post(reverse("admin:secretaries_postingevent_change", args=[event.pk]), {"note": "改"}).status_code == 403
-        response = client.post(
-            reverse("admin:secretaries_postingevent_changelist"), {"action": "delete_selected", "_selected_action": [event.pk], "index": "0", "post": "yes"}
+        client.post(
+            reverse("admin:secretaries_postingevent_changelist"),
+            {"action": "delete_selected", "_selected_action": [event.pk], "index": "0", "post": "yes"},
         )
         assert PostingEvent.objects.filter(pk=event.pk, note=event.note).exists()
         assert client.post(reverse("admin:secretaries_posting_delete", args=[recommended.pk]), {"post": "yes"}).status_code == 403

@@ -29,8 +29,18 @@ def test_bad_numbers_say_what_is_wrong(number, message):
 
 def test_entered_birth_date_and_sex_are_checked_against_the_number(provincial_unit):
     number = make_id_number("140105", datetime.date(1980, 1, 2), 3, "F")
-    cadre = Cadre(name="王芳", id_number=number, sex="M", birth_date=datetime.date(1980, 1, 3), education="bachelor",
-                  political_status="member", work_start_date=datetime.date(2002, 7, 1), unit=provincial_unit, rank="section", source="young")
+    cadre = Cadre(
+        name="王芳",
+        id_number=number,
+        sex="M",
+        birth_date=datetime.date(1980, 1, 3),
+        education="bachelor",
+        political_status="member",
+        work_start_date=datetime.date(2002, 7, 1),
+        unit=provincial_unit,
+        rank="section",
+        source="young",
+    )
     with pytest.raises(ValidationError) as e:
         cadre.full_clean()
     assert e.value.message_dict["sex"] == ["与身份证号不符：身份证号表明性别为女。"]

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from core.navigation import todos_for
 from dispatch.models import DispatchingUnit
-from dispatch.navigation import todos_for
 from secretaries.models import Posting, PostingEvent
 from secretaries.services import posting_apply, posting_approve, posting_file, posting_qualify, posting_recommend
 from tests.secretaries.conftest import cadre_for
@@ -185,11 +185,13 @@ class TestRefusedFormsAreShownAgain:
         act(client, applied, "qualify")
         before = PostingEvent.objects.count()
         future = datetime.date.today() + datetime.timedelta(days=3)
-        response = act(client, applied, "recommend", meeting_date=future.isoformat(), decision="同意推荐（会议纪要第7号）", county=kelan.code)
+        response = act(
+            client, applied, "recommend", meeting_date=future.isoformat(), decision="同意推荐（会议纪要第7号）", county=kelan.code
+        )
         assert response.status_code == 400
         assert field_errors(response, "recommend") == "meeting_date：党委（党组）研究日期不能晚于今天。"
         page = response.content.decode()
-        form = page[page.index('data-action="recommend"'):]
+        form = page[page.index('data-action="recommend"') :]
         form = form[: form.index("</form>")]
         assert f'value="{future.isoformat()}"' in form and 'value="同意推荐（会议纪要第7号）"' in form
         assert f'<option value="{kelan.code}" selected>' in form
@@ -206,12 +208,12 @@ class TestRefusedFormsAreShownAgain:
         act(client, kelan_unit_posting, "take_office", start_date="2015-08-10")
         response = act(client, kelan_unit_posting, "extend", new_end_date="2018-08-10", note="村里挽留")
         page = response.content.decode()
-        form = page[page.index('data-action="extend"'):]
+        form = page[page.index('data-action="extend"') :]
         form = form[: form.index("</form>")]
         assert '<div class="form-errors" role="alert" data-testid="form-errors"><p>继续留任须经派出单位同意。</p></div>' in form
         assert 'value="2018-08-10"' in form and 'value="村里挽留"' in form
         # The other actions' forms stay empty.
-        other = page[page.index('data-action="end_term"'):]
+        other = page[page.index('data-action="end_term"') :]
         assert "form-errors" not in other[: other.index("</form>")]
 
     def test_an_action_no_longer_offered_is_a_message_and_a_redirect(self, as_user, unit_user, applied, kelan):
@@ -220,7 +222,9 @@ class TestRefusedFormsAreShownAgain:
         response = act(client, applied, "qualify")
         assert response.status_code == 302 and "可能已被他人处理" in messages_of(response)[-1]
 
-    def test_a_refused_assignment_keeps_the_reason_in_the_village_s_row(self, as_user, kelan_user, recommended, poverty_office_user, province_user, kelan_weak_only_village, kelan):
+    def test_a_refused_assignment_keeps_the_reason_in_the_village_s_row(
+        self, as_user, kelan_user, recommended, poverty_office_user, province_user, kelan_weak_only_village, kelan
+    ):
         from dispatch.models import QuotaAllocation
 
         posting_approve(posting=recommended, by=poverty_office_user)
@@ -230,7 +234,7 @@ class TestRefusedFormsAreShownAgain:
         response = as_user(kelan_user).post(url, {"village": kelan_weak_only_village.code, "reason": "与单位帮扶点相邻"})
         assert response.status_code == 400
         page = response.content.decode()
-        row = page[page.index(f'<tr data-village="{kelan_weak_only_village.code}" class="row-error">'):]
+        row = page[page.index(f'<tr data-village="{kelan_weak_only_village.code}" class="row-error">') :]
         row = row[: row.index("</tr>")]
         assert 'value="与单位帮扶点相邻"' in row
         assert "山西省国土资源厅在岢岚县的 0 个名额已用完。" in row
@@ -244,7 +248,9 @@ class TestAssignPage:
         posting_approve(posting=recommended, by=poverty_office_user)
         return posting_file(posting=recommended, by=province_user)
 
-    def test_suggests_poor_villages_first_and_asks_a_reason_for_others(self, as_user, kelan_user, filed, kelan_poor_villages, kelan_weak_only_village):
+    def test_suggests_poor_villages_first_and_asks_a_reason_for_others(
+        self, as_user, kelan_user, filed, kelan_poor_villages, kelan_weak_only_village
+    ):
         client = as_user(kelan_user)
         page = client.get(reverse("secretaries:assign", args=[filed.pk])).content.decode()
         assert page.index(kelan_poor_villages[0].name) < page.index("党组织软弱涣散村</span></span>")
@@ -276,7 +282,10 @@ class TestBulk:
         posting_qualify(posting=applied, by=unit_user)
         response = client.post(reverse("secretaries:bulk"), {"action": "recommend", "ids": [applied.pk]})
         assert "组织推荐须填写此项" in messages_of(response)[0]
-        client.post(reverse("secretaries:bulk"), {"action": "recommend", "ids": [applied.pk], "meeting_date": "2015-07-01", "decision": "同意", "county": kelan.code})
+        client.post(
+            reverse("secretaries:bulk"),
+            {"action": "recommend", "ids": [applied.pk], "meeting_date": "2015-07-01", "decision": "同意", "county": kelan.code},
+        )
         applied.refresh_from_db()
         assert applied.state == Posting.State.RECOMMENDED
 
@@ -295,7 +304,18 @@ def counts(user):
 
 
 class TestTodos:
-    def test_per_role(self, unit_user, poverty_office_user, province_user, kelan_user, xinzhou_user, campaign, recommended, kelan_unit_posting, django_assert_num_queries):
+    def test_per_role(
+        self,
+        unit_user,
+        poverty_office_user,
+        province_user,
+        kelan_user,
+        xinzhou_user,
+        campaign,
+        recommended,
+        kelan_unit_posting,
+        django_assert_num_queries,
+    ):
         posting_apply(cadre=cadre_for(unit_user.unit, name="新报名"), campaign=campaign, by=unit_user)
         assert counts(unit_user) == {"待资格审查的报名人选": 1}
         assert counts(poverty_office_user) == {"待审核的省直单位人选": 1}
@@ -315,7 +335,7 @@ class TestTodos:
     def test_one_query_per_role(self, kelan_user, django_assert_num_queries):
         from secretaries.selectors import posting_todos
 
-        kelan_user.region  # loaded with the user
+        assert kelan_user.region  # loaded with the user
         with django_assert_num_queries(1):
             posting_todos(kelan_user)
 

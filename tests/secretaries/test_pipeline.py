@@ -23,8 +23,8 @@ from secretaries.services import (
     posting_reject,
     posting_return,
     posting_take_office,
-    postings_perform,
     posting_withdraw,
+    postings_perform,
     uncovered_target_villages,
 )
 from tests.secretaries.conftest import cadre_for
@@ -43,7 +43,9 @@ def to_filed(posting, unit_user, poverty_office_user, province_user, kelan):
     return posting_file(posting=posting, by=province_user)
 
 
-def test_a_provincial_candidate_goes_through_every_step(applied, unit_user, poverty_office_user, province_user, kelan_user, kelan, kelan_poor_villages):
+def test_a_provincial_candidate_goes_through_every_step(
+    applied, unit_user, poverty_office_user, province_user, kelan_user, kelan, kelan_poor_villages
+):
     village = kelan_poor_villages[0]
     to_filed(applied, unit_user, poverty_office_user, province_user, kelan)
     posting_assign(posting=applied, by=kelan_user, village=village)
@@ -64,7 +66,9 @@ def test_a_provincial_candidate_goes_through_every_step(applied, unit_user, pove
     ]
 
 
-def test_a_county_unit_s_candidate_is_filed_by_the_county_without_the_poverty_office(county_unit_user, kelan_user, kelan, campaign, kelan_weak_only_village):
+def test_a_county_unit_s_candidate_is_filed_by_the_county_without_the_poverty_office(
+    county_unit_user, kelan_user, kelan, campaign, kelan_weak_only_village
+):
     posting = posting_apply(cadre=cadre_for(county_unit_user.unit), campaign=campaign, by=county_unit_user)
     posting_qualify(posting=posting, by=county_unit_user)
     posting_recommend(posting=posting, by=county_unit_user, meeting_date=MEETING, decision="同意", county=kelan)
@@ -173,16 +177,32 @@ class TestAssignment:
         posting = posting_assign(posting=filed, by=kelan_user, village=kelan_weak_only_village, reason="该村党组织软弱涣散，需省直单位帮扶")
         assert posting.assignment_reason == "该村党组织软弱涣散，需省直单位帮扶"
 
-    def test_a_village_with_a_secretary_is_refused(self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages):
+    def test_a_village_with_a_secretary_is_refused(
+        self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages
+    ):
         posting_assign(posting=filed, by=kelan_user, village=kelan_poor_villages[0])
-        second = to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
+        second = to_filed(
+            posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
+            unit_user,
+            poverty_office_user,
+            province_user,
+            kelan,
+        )
         with pytest.raises(TransitionRefused, match="已有分配或在任的第一书记"):
             posting_assign(posting=second, by=kelan_user, village=kelan_poor_villages[0])
 
-    def test_never_over_the_quota(self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages):
+    def test_never_over_the_quota(
+        self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages
+    ):
         QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=1)
         posting_assign(posting=filed, by=kelan_user, village=kelan_poor_villages[0])
-        second = to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
+        second = to_filed(
+            posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
+            unit_user,
+            poverty_office_user,
+            province_user,
+            kelan,
+        )
         with pytest.raises(TransitionRefused, match="在岢岚县的 1 个名额已用完"):
             posting_assign(posting=second, by=kelan_user, village=kelan_poor_villages[1])
 
@@ -191,7 +211,13 @@ class TestAssignment:
     ):
         QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=2)
         others = [
-            to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
+            to_filed(
+                posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
+                unit_user,
+                poverty_office_user,
+                province_user,
+                kelan,
+            )
             for _ in range(2)
         ]
         first, second = kelan_poor_villages[:2]
@@ -206,11 +232,23 @@ class TestAssignment:
         assert "已有分配或在任的第一书记" in str(result.refused[others[0].pk])
         assert Posting.objects.get(pk=others[0].pk).state == Posting.State.FILED
         assert PostingEvent.objects.filter(action="assign").count() == 2
-        third = to_filed(posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user), unit_user, poverty_office_user, province_user, kelan)
-        over = postings_perform(action="assign", items=[(others[0].pk, {"village": kelan_poor_villages[2]}), (third.pk, {"village": kelan_poor_villages[3]})], by=kelan_user)
+        third = to_filed(
+            posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
+            unit_user,
+            poverty_office_user,
+            province_user,
+            kelan,
+        )
+        over = postings_perform(
+            action="assign",
+            items=[(others[0].pk, {"village": kelan_poor_villages[2]}), (third.pk, {"village": kelan_poor_villages[3]})],
+            by=kelan_user,
+        )
         assert over.done == [] and all("2 个名额已用完" in str(e) for e in over.refused.values())
 
-    def test_a_batch_that_breaks_a_constraint_writes_nothing(self, filed, kelan_user, unit_user, campaign, kelan_poor_villages, monkeypatch):
+    def test_a_batch_that_breaks_a_constraint_writes_nothing(
+        self, filed, kelan_user, unit_user, campaign, kelan_poor_villages, monkeypatch
+    ):
         # Another transaction assigned the village after this batch read its facts: the partial
         # unique constraint refuses the UPDATE, and the batch leaves no change and no event.
         from secretaries import services

@@ -6,25 +6,56 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.importing import FileRefused
 from dispatch.models import DispatchingUnit
 from secretaries.idcard import make_id_number
 from secretaries.models import Cadre, Posting, PostingEvent
 from secretaries.roster_resources import RosterResource
 from secretaries.services import TransitionRefused
-from tests.factories import UserFactory
 from tests.secretaries.conftest import cadre_for
 from tests.spreadsheets import read_xlsx, xlsx_bytes
-from villages.importing import FileRefused
 
-HEADER = ["姓名", "身份证号", "性别", "出生年月", "民族", "学历", "政治面貌", "入党时间", "参加工作时间", "职务", "职级", "干部类别",
-          "第27批农村工作队员", "有农村工作经验", "有涉农专业技术特长", "乡镇干部", "身体健康", "联系电话"]
+HEADER = [
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生年月",
+    "民族",
+    "学历",
+    "政治面貌",
+    "入党时间",
+    "参加工作时间",
+    "职务",
+    "职级",
+    "干部类别",
+    "第27批农村工作队员",
+    "有农村工作经验",
+    "有涉农专业技术特长",
+    "乡镇干部",
+    "身体健康",
+    "联系电话",
+]
 WANG = make_id_number("140105", datetime.date(1985, 3, 9), 11, "M")
 ZHAO = make_id_number("140105", datetime.date(1990, 11, 2), 12, "F")
 
 
 def row(name="王强", number=WANG, sex="男", birth="1985.03", **over):
-    cells = dict(nation="汉", edu="本科", pol="党员", party="2008.07", work="2007-08", pos="科员", rank="副科", src="年轻干部",
-                 b27="否", rural="是", agri="", town="", fit="是", phone="13900000000")
+    cells = dict(
+        nation="汉",
+        edu="本科",
+        pol="党员",
+        party="2008.07",
+        work="2007-08",
+        pos="科员",
+        rank="副科",
+        src="年轻干部",
+        b27="否",
+        rural="是",
+        agri="",
+        town="",
+        fit="是",
+        phone="13900000000",
+    )
     cells.update(over)
     return [name, number, sex, birth, *cells.values()]
 
@@ -38,7 +69,25 @@ def errors_of(batch):
 
 
 def test_a_clean_file_creates_cadres_and_applies_them_with_events(unit_user, campaign):
-    batch = preview(unit_user, [row(), row("赵敏", ZHAO, "女", "1990年11月", nation="回族", pol="预备党员", src="后备干部", rank="科员", edu="研究生", party="", work="2013/9/1")])
+    batch = preview(
+        unit_user,
+        [
+            row(),
+            row(
+                "赵敏",
+                ZHAO,
+                "女",
+                "1990年11月",
+                nation="回族",
+                pol="预备党员",
+                src="后备干部",
+                rank="科员",
+                edu="研究生",
+                party="",
+                work="2013/9/1",
+            ),
+        ],
+    )
     assert errors_of(batch) == []
     assert (batch.created_count, batch.updated_count) == (2, 0)
     assert not Cadre.objects.exists()
@@ -46,10 +95,29 @@ def test_a_clean_file_creates_cadres_and_applies_them_with_events(unit_user, cam
     RosterResource().confirm(batch=batch, user=unit_user)
 
     wang, zhao = Cadre.objects.get(id_number=WANG), Cadre.objects.get(id_number=ZHAO)
-    assert (wang.sex, wang.birth_date, wang.ethnicity, wang.education, wang.rank, wang.source) == ("M", datetime.date(1985, 3, 9), "汉族", "bachelor", "section", "young")
-    assert (wang.party_join_date, wang.work_start_date, wang.has_rural_experience, wang.fit_for_duty, wang.unit) == (datetime.date(2008, 7, 1), datetime.date(2007, 8, 1), True, True, unit_user.unit)
+    assert (wang.sex, wang.birth_date, wang.ethnicity, wang.education, wang.rank, wang.source) == (
+        "M",
+        datetime.date(1985, 3, 9),
+        "汉族",
+        "bachelor",
+        "section",
+        "young",
+    )
+    assert (wang.party_join_date, wang.work_start_date, wang.has_rural_experience, wang.fit_for_duty, wang.unit) == (
+        datetime.date(2008, 7, 1),
+        datetime.date(2007, 8, 1),
+        True,
+        True,
+        unit_user.unit,
+    )
     # Probationary members import fine: eligibility is checked at 资格审查.
-    assert (zhao.political_status, zhao.ethnicity, zhao.rank, zhao.source, zhao.work_start_date) == ("probationary", "回族", "below_section", "reserve", datetime.date(2013, 9, 1))
+    assert (zhao.political_status, zhao.ethnicity, zhao.rank, zhao.source, zhao.work_start_date) == (
+        "probationary",
+        "回族",
+        "below_section",
+        "reserve",
+        datetime.date(2013, 9, 1),
+    )
     postings = Posting.objects.filter(campaign=campaign, unit=unit_user.unit)
     assert sorted(p.cadre.name for p in postings) == ["王强", "赵敏"] and {p.state for p in postings} == {"applied"}
     events = PostingEvent.objects.filter(posting__in=postings)
@@ -81,7 +149,7 @@ def test_every_error_at_once_and_nothing_written(unit_user, campaign, regions):
         "第7行 职级：无法识别“正处长”，应填 处级以上、科级 或 科级以下（也可填 正处、副处、正科、副科、科员、办事员）。",
         "第7行 参加工作时间：不能为空。",
     ]
-    from villages.importing import ImportRefused
+    from core.importing import ImportRefused
 
     with pytest.raises(ImportRefused):
         RosterResource().confirm(batch=batch, user=unit_user)
@@ -148,8 +216,14 @@ def test_upload_preview_confirm_through_the_pages(client, unit_user, campaign):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("1980.05", (datetime.date(1980, 5, 1), False)), ("1980-05", (datetime.date(1980, 5, 1), False)), ("1980年5月", (datetime.date(1980, 5, 1), False)),
-     ("1980/5/17", (datetime.date(1980, 5, 17), True)), ("1980-05-1700:00:00", (datetime.date(1980, 5, 17), True)), ("29358", (datetime.date(1980, 5, 17), True))],
+    [
+        ("1980.05", (datetime.date(1980, 5, 1), False)),
+        ("1980-05", (datetime.date(1980, 5, 1), False)),
+        ("1980年5月", (datetime.date(1980, 5, 1), False)),
+        ("1980/5/17", (datetime.date(1980, 5, 17), True)),
+        ("1980-05-1700:00:00", (datetime.date(1980, 5, 17), True)),
+        ("29358", (datetime.date(1980, 5, 17), True)),
+    ],
 )
 def test_date_forms(text, expected):
     from secretaries.roster_resources import parse_date

@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from villages.bulk import update_rows
+from core.bulk import update_rows
 from villages.models import Village
 
 FIELDS = ["name", "notes", "is_weak_organization", "is_registered_poor"]

@@ -5,8 +5,16 @@ import datetime
 import pytest
 
 from secretaries.models import Posting
-from secretaries.services import posting_apply, posting_assign, posting_file, posting_qualify, posting_recall, posting_recommend, posting_take_office
-from tests.secretaries.conftest import campaign, categories, cadre_for, county_unit, county_unit_user, kelan  # noqa: F401 (fixtures)
+from secretaries.services import (
+    posting_apply,
+    posting_assign,
+    posting_file,
+    posting_qualify,
+    posting_recall,
+    posting_recommend,
+    posting_take_office,
+)
+from tests.secretaries.conftest import cadre_for, campaign, categories, county_unit, county_unit_user, kelan  # noqa: F401 (fixtures)
 from villages.models import Village
 
 MEETING = datetime.date(2015, 7, 1)
@@ -20,7 +28,9 @@ def county_secretary(*, unit_user, county_user, county, campaign, village, take_
     posting_file(posting=posting, by=county_user)
     posting = posting_assign(posting=posting, by=county_user, village=village)
     if take_office:
-        posting = posting_take_office(posting=posting, by=county_user, start_date=datetime.date(2015, 8, 10), party_relation_transferred=True)
+        posting = posting_take_office(
+            posting=posting, by=county_user, start_date=datetime.date(2015, 8, 10), party_relation_transferred=True
+        )
     return posting
 
 
@@ -58,7 +68,9 @@ def test_assigned_lists_the_villages_whose_secretary_has_not_arrived(client, kel
     assert codes(response) == [assigned.village.code]
 
 
-def test_uncovered_lists_the_other_target_villages_including_one_whose_secretary_was_recalled(client, kelan_user, three_secretaries, kelan_targets):
+def test_uncovered_lists_the_other_target_villages_including_one_whose_secretary_was_recalled(
+    client, kelan_user, three_secretaries, kelan_targets
+):
     in_office, assigned, recalled = three_secretaries
     client.force_login(kelan_user)
     response = client.get("/villages/", {"coverage": "uncovered", "category": "target"})

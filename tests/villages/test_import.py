@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.importing import FileRefused, ImportConflict, ImportRefused, clear_stale_previews
+from core.models import ImportBatch, ImportRow
 from tests.spreadsheets import csv_bytes, xlsx_bytes
-from villages.importing import FileRefused, ImportConflict, ImportRefused, clear_stale_previews
-from villages.models import ImportBatch, ImportRow, Village, VillageCategoryChange
+from villages.models import Village, VillageCategoryChange
 from villages.resources import VillageResource
 
 HEADER = ["村代码", "县", "乡镇", "村名称", "是否软弱涣散村", "是否贫困村", "备注"]
@@ -59,7 +60,10 @@ def test_a_county_file_with_title_rows_and_header_variants_previews_then_confirm
     assert flags(QIAOJIAWAN) == (True, True)
     assert Village.objects.get(code=XIJIE).notes == "重点帮扶"
     history = VillageCategoryChange.objects.filter(village__code=QIAOJIAWAN)
-    assert {(h.field, h.old_value, h.new_value) for h in history} == {("is_weak_organization", False, True), ("is_registered_poor", False, True)}
+    assert {(h.field, h.old_value, h.new_value) for h in history} == {
+        ("is_weak_organization", False, True),
+        ("is_registered_poor", False, True),
+    }
     assert all(h.changed_by == kelan_user and h.import_batch == batch for h in history)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CONFIRMED and batch.confirmed_at
@@ -99,7 +103,13 @@ def test_every_error_is_listed_with_its_row_and_column_and_nothing_is_written(ke
 
 
 def test_rows_without_a_code_match_by_county_township_and_name(kelan_user):
-    data = csv_bytes([["县（市、区）", "乡（镇）", "村名", "党组织软弱涣散村"], ["岢岚县", "岚漪镇", "西街", "是"], ["岢岚县", "岚漪镇", "坪后沟村委会", "是"]])
+    data = csv_bytes(
+        [
+            ["县（市、区）", "乡（镇）", "村名", "党组织软弱涣散村"],
+            ["岢岚县", "岚漪镇", "西街", "是"],
+            ["岢岚县", "岚漪镇", "坪后沟村委会", "是"],
+        ]
+    )
     batch = preview(kelan_user, data, "名单.csv")
     assert batch.errors == []
     assert set(batch.rows.values_list("key", flat=True)) == {XIJIE, POHOUGOU}
@@ -112,7 +122,9 @@ def test_gbk_csv_from_chinese_excel_is_read(kelan_user):
 
 
 def test_a_code_not_yet_known_creates_the_village(province_user):
-    data = xlsx_bytes([["统计用区划代码", "县（市、区）", "乡（镇）", "村名", "建档立卡贫困村"], ["140929100299", "岢岚县", "岚漪镇", "新合并村", "是"]])
+    data = xlsx_bytes(
+        [["统计用区划代码", "县（市、区）", "乡（镇）", "村名", "建档立卡贫困村"], ["140929100299", "岢岚县", "岚漪镇", "新合并村", "是"]]
+    )
     batch = preview(province_user, data)
     assert batch.created_count == 1
     VillageResource().confirm(batch=batch, user=province_user)
@@ -164,10 +176,14 @@ def test_a_file_over_the_size_limit_is_refused(kelan_user, settings):
 
 
 def test_confirm_refuses_rows_changed_since_the_preview_and_writes_nothing(kelan_user, province_user):
-    data = xlsx_bytes([HEADER, [XIJIE, "岢岚县", "岚漪镇", "西街村", "是", "否", ""], [POHOUGOU, "岢岚县", "岚漪镇", "坪后沟村", "是", "否", ""]])
+    data = xlsx_bytes(
+        [HEADER, [XIJIE, "岢岚县", "岚漪镇", "西街村", "是", "否", ""], [POHOUGOU, "岢岚县", "岚漪镇", "坪后沟村", "是", "否", ""]]
+    )
     batch = preview(kelan_user, data)
     # Meanwhile the province marks 坪后沟村 itself.
-    VillageResource().confirm(batch=preview(province_user, xlsx_bytes([HEADER, [POHOUGOU, "岢岚县", "岚漪镇", "坪后沟村", "否", "是", ""]])), user=province_user)
+    VillageResource().confirm(
+        batch=preview(province_user, xlsx_bytes([HEADER, [POHOUGOU, "岢岚县", "岚漪镇", "坪后沟村", "否", "是", ""]])), user=province_user
+    )
 
     with pytest.raises(ImportConflict) as conflict:
         VillageResource().confirm(batch=batch, user=kelan_user)
@@ -248,4 +264,10 @@ def test_a_flag_changed_in_the_admin_keeps_its_history(client, admin_user):
     village.refresh_from_db()
     assert village.is_registered_poor and village.notes == "核实后补录"
     change = village.category_changes.get()
-    assert (change.field, change.old_value, change.new_value, change.changed_by, change.note) == ("is_registered_poor", False, True, admin_user, "管理后台修改")
+    assert (change.field, change.old_value, change.new_value, change.changed_by, change.note) == (
+        "is_registered_poor",
+        False,
+        True,
+        admin_user,
+        "管理后台修改",
+    )

@@ -5,9 +5,10 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import ImportBatch
 from tests.spreadsheets import read_xlsx, xlsx_bytes
 from villages.columns import VILLAGE_COLUMNS
-from villages.models import ImportBatch, Village, VillageCategoryChange
+from villages.models import Village, VillageCategoryChange
 
 HEADER = ["统计用区划代码", "县（市、区）", "乡（镇）", "村名", "党组织软弱涣散村", "建档立卡贫困村"]
 XIJIE = "140929100201"

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import ImportBatch
 from tests.spreadsheets import read_xlsx, xlsx_bytes
-from villages.models import ImportBatch, Village, VillageCategoryChange
+from villages.models import Village, VillageCategoryChange
 from villages.resources import VillageResource
 
 HEADER = ["统计用区划代码", "县（市、区）", "乡（镇）", "村名", "党组织软弱涣散村", "建档立卡贫困村"]
@@ -70,7 +71,9 @@ def test_a_refused_file_says_why_and_writes_nothing(client, kelan_user):
 
 def test_preview_errors_are_all_shown_and_confirm_is_not_offered(client, kelan_user):
     client.force_login(kelan_user)
-    data = xlsx_bytes([HEADER, ["1409291002", "岢岚县", "岚漪镇", "西街村", "是", "否"], [XIJIE, "岢岚县", "岚漪镇", "西街村", "大概", "否"]])
+    data = xlsx_bytes(
+        [HEADER, ["1409291002", "岢岚县", "岚漪镇", "西街村", "是", "否"], [XIJIE, "岢岚县", "岚漪镇", "西街村", "大概", "否"]]
+    )
     response = upload(client, data)
     page = client.get(response["Location"]).content.decode()
     assert "第2行 统计用区划代码：“1409291002”不是12位数字。" in page
@@ -109,12 +112,12 @@ def test_the_exported_list_imports_back_unchanged(province_user):
     from villages.demo import mark_demo_categories
 
     mark_demo_categories()
-    Village.objects.filter(code=XIJIE).update(notes="=HYPERLINK(\"http://x\")", is_key_difficult=True)
+    Village.objects.filter(code=XIJIE).update(notes='=HYPERLINK("http://x")', is_key_difficult=True)
     data = VillageResource().export(Village.objects.all()).export("xlsx")
     rows = read_xlsx(data)
     assert len(rows) == 21896
     xijie = next(r for r in rows if r[0] == XIJIE)
-    assert xijie[-1] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet will not run it
+    assert xijie[-1] == '\'=HYPERLINK("http://x")'  # a spreadsheet will not run it
 
     batch = VillageResource().preview(data=data, file_name="全省村名单.xlsx", user=province_user)
 

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import ImportBatch
 from villages.columns import VILLAGE_COLUMNS
 from villages.demo import mark_demo_categories
-from villages.models import POOR_COUNTY, ImportBatch, Region, Village, VillageCategoryChange
+from villages.models import POOR_COUNTY, Region, Village, VillageCategoryChange
 from villages.selectors import county_category_summary
 from villages.services import villages_set_categories
 
@@ -386,8 +387,13 @@ def test_a_village_page_lists_its_category_history(client, kelan_user, province_
         kind="villages", status=ImportBatch.Status.CONFIRMED, created_by=province_user, file_name="忻州市两类村名单.xlsx"
     )
     VillageCategoryChange.objects.create(
-        village=village, field="is_key_difficult", old_value=None, new_value=True, import_batch=batch,
-        changed_by=province_user, changed_at=timezone.now() + timedelta(minutes=1),
+        village=village,
+        field="is_key_difficult",
+        old_value=None,
+        new_value=True,
+        import_batch=batch,
+        changed_by=province_user,
+        changed_at=timezone.now() + timedelta(minutes=1),
     )
     client.force_login(kelan_user)
     html = client.get(reverse("villages:detail", args=[XIJIE])).content.decode()

@@ -5,31 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县（市、区）'), ('township', '乡（镇）')], max_length=16, verbose_name='层级')),
-                ('is_national_key_county', models.BooleanField(default=False, verbose_name='国家扶贫开发工作重点县')),
-                ('is_contiguous_poor_area_county', models.BooleanField(default=False, verbose_name='集中连片特困地区县')),
-                ('is_provincial_poor_county', models.BooleanField(default=False, verbose_name='省定贫困县')),
-                ('former_names', models.CharField(blank=True, help_text='2015 年以来更名或撤并前的名称，多个以顿号分隔，例如“大同县”。', max_length=200, verbose_name='曾用名')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='villages.region', verbose_name='上级区划')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "省"), ("city", "市"), ("county", "县（市、区）"), ("township", "乡（镇）")],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("is_national_key_county", models.BooleanField(default=False, verbose_name="国家扶贫开发工作重点县")),
+                ("is_contiguous_poor_area_county", models.BooleanField(default=False, verbose_name="集中连片特困地区县")),
+                ("is_provincial_poor_county", models.BooleanField(default=False, verbose_name="省定贫困县")),
+                (
+                    "former_names",
+                    models.CharField(
+                        blank=True,
+                        help_text="2015 年以来更名或撤并前的名称，多个以顿号分隔，例如“大同县”。",
+                        max_length=200,
+                        verbose_name="曾用名",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="villages.region",
+                        verbose_name="上级区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('level', 'province'), ('parent__isnull', True)), models.Q(models.Q(('level', 'province'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='region_parent_matches_level', violation_error_message='只有省级区划没有上级区划。'), models.CheckConstraint(condition=models.Q(('level', 'county'), models.Q(('is_contiguous_poor_area_county', False), ('is_national_key_county', False), ('is_provincial_poor_county', False)), _connector='OR'), name='region_poverty_flags_on_counties_only', violation_error_message='贫困县标记只能用于县级区划。')],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("level", "province"), ("parent__isnull", True)),
+                            models.Q(models.Q(("level", "province"), _negated=True), ("parent__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="region_parent_matches_level",
+                        violation_error_message="只有省级区划没有上级区划。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("level", "county"),
+                            models.Q(
+                                ("is_contiguous_poor_area_county", False),
+                                ("is_national_key_county", False),
+                                ("is_provincial_poor_county", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="region_poverty_flags_on_counties_only",
+                        violation_error_message="贫困县标记只能用于县级区划。",
+                    ),
+                ],
             },
         ),
     ]

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-accounts", action="store_true", help="do not print the account table")
-        parser.add_argument("--accounts-only", action="store_true", help="load the accounts and village categories, not the secretaries and ledgers")
+        parser.add_argument(
+            "--accounts-only", action="store_true", help="load the accounts and village categories, not the secretaries and ledgers"
+        )
 
     def handle(self, *args, quiet_accounts: bool = False, accounts_only: bool = False, **options):
         if settings.PRODUCTION:
@@ -52,4 +54,6 @@ class Command(BaseCommand):
             for a in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {a.username:<10} {Role(a.role).label}\t{users[a.username].scope_label}")
             if not accounts_only:
-                self.stdout.write("  另有各市、县委组织部账号 shi<区划代码>、xian<区划代码>（如 xian140930 河曲县），各派出单位账号 dw<编号>，密码相同。")
+                self.stdout.write(
+                    "  另有各市、县委组织部账号 shi<区划代码>、xian<区划代码>（如 xian140930 河曲县），各派出单位账号 dw<编号>，密码相同。"
+                )

@@ -1,5 +1,5 @@
 """The pages of a two-stage import: upload → preview → confirm, the history and the original
-files. ``ImportPages`` serves them for any resource built on villages.importing.TwoStageImport
+files. ``ImportPages`` serves them for any resource built on core.importing.TwoStageImport
 (the village list here; units and 附表2 quotas in dispatch); views stay thin, the checks and
 writes are the resource's.
 """
@@ -17,13 +17,13 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from villages.columns import display_value
-from villages.forms import ImportUploadForm
-from villages.importing import FileRefused, ImportConflict, ImportRefused, RowError
-from villages.models import ImportBatch
+from core.columns import display_value
+from core.forms import ImportUploadForm
+from core.importing import FileRefused, ImportConflict, ImportRefused, RowError
+from core.models import ImportBatch
 
 CHANGES_PER_PAGE = 100
-HISTORY_PERMISSION = "villages.view_importbatch"
+HISTORY_PERMISSION = "core.view_importbatch"
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,20 @@ class ImportPages:
                 "action": r.get_action_display(),
                 "key": r.key,
                 "name": r.values.get("name", ""),
-                "fields": [{"label": headers.get(f, f), "old": display_value(old), "new": display_value(new)} for f, (old, new) in r.diff.items()],
+                "fields": [
+                    {"label": headers.get(f, f), "old": display_value(old), "new": display_value(new)} for f, (old, new) in r.diff.items()
+                ],
             }
             for r in page.object_list
         ]
         can_confirm = batch.status == ImportBatch.Status.PREVIEWED and not batch.errors and (batch.created_count or batch.updated_count)
         return self._context(
-            batch=batch, errors=[RowError(*e) for e in batch.errors], conflicts=conflicts or [], changes=changes, page=page, can_confirm=can_confirm
+            batch=batch,
+            errors=[RowError(*e) for e in batch.errors],
+            conflicts=conflicts or [],
+            changes=changes,
+            page=page,
+            can_confirm=can_confirm,
         )
 
     def preview(self, request, batch_id: int):
@@ -122,7 +129,7 @@ class ImportPages:
 
     def history(self, request):
         self._require(request, HISTORY_PERMISSION)
-        batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind).select_related("created_by", "region")
+        batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind).select_related("created_by")
         page = Paginator(batches, 50).get_page(request.GET.get("page"))
         return render(request, "imports/history.html", self._context(page=page))
 

@@ -1,27 +1,37 @@
-"""What the navigation bar and the home page's 待办 list show, per role.
+"""What the navigation bar and the home page's 待办 list show, per user.
 
-Apps add their own entries in their AppConfig.ready(): ``register_nav(...)`` for a menu entry,
-``register_todo(...)`` for a function that counts what waits for a user.
+Apps add their own entries in their AppConfig.ready(), and only there: ``register_nav(...)``
+for a menu entry shown to the users who hold its capability, ``register_todo(...)`` for a
+function that counts what waits for a user.
+
+A capability is any object with ``held_by(user) -> bool`` and a ``label``: the project's
+capability table (dispatch.roles) defines them; this module knows no role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.urls import reverse
+
+
+class Capability(Protocol):
+    label: str
+
+    def held_by(self, user) -> bool: ...
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    permission: str | None = None  # shown to users who have it; None: everyone
+    capability: Capability | None = None  # shown to users who hold it; None: everyone
     order: int = 100
-    roles: frozenset[str] | None = None  # and only to these roles; None: every role
 
     def shown_to(self, user) -> bool:
-        return (self.permission is None or user.has_perm(self.permission)) and (self.roles is None or user.role in self.roles)
+        return self.capability is None or self.capability.held_by(user)
 
 
 @dataclass(frozen=True)

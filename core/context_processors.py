@@ -1,4 +1,4 @@
-from dispatch.navigation import nav_for
+from core.navigation import nav_for
 
 
 def navigation(request):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from villages.importing import clear_stale_previews
+from core.importing import clear_stale_previews
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from villages.columns import Column
+from core.columns import Column
 
 HEADER_SCAN_ROWS = 30
 # U+FF01..U+FF5E are the full-width forms of ASCII ! .. ~; U+3000 is the ideographic space.

@@ -4,7 +4,7 @@ A model's importer (e.g. ``villages.resources.VillageResource``) says which colu
 how to check a chunk of rows and how to write a chunk of staged rows. This module does the
 rest, the same for every import:
 
-1. ``preview``: refuse a file that is not what it claims (``villages.spreadsheets``), read it
+1. ``preview``: refuse a file that is not what it claims (``core.spreadsheets``), read it
    chunk by chunk, check every row, and keep what would be created or changed as ``ImportRow``s
    of an ``ImportBatch``, with **every** error as "第N行 列名：问题". Nothing else is written.
 2. ``confirm``: apply the staged rows — not the file again — in one transaction, re-checking the
@@ -17,10 +17,10 @@ Previews not confirmed within an hour are deleted with their file (``clear_stale
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from collections import defaultdict
 from itertools import chain, islice
 
 from django.conf import settings
@@ -28,15 +28,24 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-
-from villages.bulk import insert_rows
-from villages.columns import Column
-from villages.models import ImportBatch, ImportRow
 from import_export.results import Error, RowResult
 
-from villages.spreadsheets import FileRefused, Table, normalise_text, open_table, table_from_rows
+from core.bulk import insert_rows
+from core.columns import Column
+from core.models import ImportBatch, ImportRow
+from core.spreadsheets import FileRefused, Table, normalise_text, open_table, table_from_rows
 
-__all__ = ["AdminImport", "FileRefused", "ImportRefused", "ImportConflict", "RowError", "Planned", "ChunkCheck", "TwoStageImport", "clear_stale_previews"]
+__all__ = [
+    "AdminImport",
+    "FileRefused",
+    "ImportRefused",
+    "ImportConflict",
+    "RowError",
+    "Planned",
+    "ChunkCheck",
+    "TwoStageImport",
+    "clear_stale_previews",
+]
 
 
 class ImportRefused(Exception):
@@ -80,15 +89,17 @@ class ChunkCheck:
     errors: list[RowError] = field(default_factory=list)
 
 
-def changed_since_preview(values: Mapping, diff: Mapping, current: Callable[[str], object], show: Callable[[str, object], object] | None = None) -> str | None:
+def changed_since_preview(
+    values: Mapping, diff: Mapping, current: Callable[[str], object], show: Callable[[str, object], object] | None = None
+) -> str | None:
     """The first field a staged row sets (``values``) that is no longer as the preview saw it —
     the old value of ``diff`` where the row changes the field, the row's own value where it did
     not — or None. ``show`` compares displayed values, for diffs that hold them displayed."""
-    show = show or (lambda field, value: value)
-    for field, value in values.items():
-        seen = diff[field][0] if field in diff else show(field, value)
-        if show(field, current(field)) != seen:
-            return field
+    show = show or (lambda name, value: value)
+    for name, value in values.items():
+        seen = diff[name][0] if name in diff else show(name, value)
+        if show(name, current(name)) != seen:
+            return name
     return None
 
 
@@ -118,16 +129,28 @@ class TwoStageImport:
         """Lock, re-check and write a chunk of staged rows; return the rows that conflict."""
         raise TypeError(f"{type(self).__name__} must define apply_chunk")
 
+    def batch_region(self, *, user):
+        """The region the batch stands in, for who above may see it: the importer's own."""
+        return getattr(user, "region", None)
+
+    def new_batch(self, *, user, file_name: str, **fields) -> ImportBatch:
+        region = self.batch_region(user=user)
+        return ImportBatch(
+            kind=self.kind,
+            created_by=user,
+            file_name=file_name[:255],
+            region_code=region.code if region else "",
+            region_name=region.name if region else "",
+            **fields,
+        )
+
     # --- preview ---------------------------------------------------------------------------
     def preview(self, *, data: bytes, file_name: str, user) -> ImportBatch:
         """Check an uploaded file and stage what it would change. Raises FileRefused for a file
         that cannot be read at all; row problems are listed in the returned batch's errors."""
         clear_stale_previews()
         table = open_table(data, self.columns)
-        batch = ImportBatch(
-            kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=file_name[:255],
-            file_size=len(data), file_sha256=hashlib.sha256(data).hexdigest(),
-        )
+        batch = self.new_batch(user=user, file_name=file_name, file_size=len(data), file_sha256=hashlib.sha256(data).hexdigest())
         with transaction.atomic():
             self.preview_table(table=table, user=user, batch=batch)
             batch.file.save(file_name[-100:] or "upload", ContentFile(data), save=True)
@@ -143,7 +166,10 @@ class TwoStageImport:
             check = self.check_chunk(chunk, user=user)
             insert_rows(
                 ImportRow,
-                [{"batch_id": batch.pk, "row_number": p.row, "action": p.action, "key": p.key, "values": p.values, "diff": p.diff} for p in check.planned],
+                [
+                    {"batch_id": batch.pk, "row_number": p.row, "action": p.action, "key": p.key, "values": p.values, "diff": p.diff}
+                    for p in check.planned
+                ],
                 ("batch_id", "row_number", "action", "key", "values", "diff"),
             )
             batch.total_rows += len(chunk)
@@ -219,11 +245,23 @@ class AdminImport:
         """The admin preview's cells for each staged row, in admin_columns order."""
         keys = [c.key for c in self.admin_columns()]
         return [
-            [f"{s.diff[k][0]} → {s.diff[k][1]}" if k in s.diff else str(s.values.get(k, s.key if k == self.key_field else "")) for k in keys]
+            [
+                f"{s.diff[k][0]} → {s.diff[k][1]}" if k in s.diff else str(s.values.get(k, s.key if k == self.key_field else ""))
+                for k in keys
+            ]
             for s in staged
         ]
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
         user = kwargs["user"]
         result = self.get_result_class()()
         result.diff_headers = [c.header for c in self.admin_columns()]
@@ -234,7 +272,7 @@ class AdminImport:
             result.append_base_error(Error(ValueError(str(e))))
             return result
         with transaction.atomic():
-            batch = ImportBatch(kind=self.kind, created_by=user, region=getattr(user, "region", None), file_name=kwargs.get("file_name", "")[:255] or "管理后台导入")
+            batch = self.new_batch(user=user, file_name=kwargs.get("file_name", "") or "管理后台导入")
             self.preview_table(table=table, user=user, batch=batch)
             errors = [RowError(*e) for e in batch.errors]
             if not errors and not dry_run:
@@ -256,7 +294,7 @@ class AdminImport:
             result.append_invalid_row(row, {}, ValidationError(messages))
             result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
         staged = list(batch.rows.order_by("row_number"))
-        for row, cells in zip(staged, self.admin_cells(staged)):
+        for row, cells in zip(staged, self.admin_cells(staged), strict=True):
             row_result = RowResult()
             row_result.import_type = RowResult.IMPORT_TYPE_NEW if row.action == ImportRow.Action.CREATE else RowResult.IMPORT_TYPE_UPDATE
             row_result.object_repr = row.values.get("name", row.key)

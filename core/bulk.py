@@ -41,10 +41,11 @@ def update_rows(model: type[models.Model], rows: Sequence[Mapping], fields: Sequ
             chunk = rows[start : start + batch_size]
             values = [[c.get_db_prep_save(row[c.attname], connection) for c in columns] for row in chunk]
             if connection.vendor == "postgresql":
-                cursor.execute(statement, [list(column) for column in zip(*values)])
+                cursor.execute(statement, [list(column) for column in zip(*values, strict=True)])
             else:
+                rows_sql = ", ".join([placeholders] * len(chunk))
                 cursor.execute(
-                    f"WITH d ({names}) AS (VALUES {', '.join([placeholders] * len(chunk))}) UPDATE {table} SET {assignments} FROM d WHERE {join}",
+                    f"WITH d ({names}) AS (VALUES {rows_sql}) UPDATE {table} SET {assignments} FROM d WHERE {join}",
                     [value for row in values for value in row],
                 )
     return len(rows)
@@ -63,18 +64,22 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping], fields: Sequ
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     arrays = ", ".join(
-        f"CAST(CAST(%s AS text[]) AS {c.db_type(connection)}[])" if isinstance(c, models.JSONField) else f"CAST(%s AS {c.db_type(connection)}[])"
+        f"CAST(CAST(%s AS text[]) AS {c.db_type(connection)}[])"
+        if isinstance(c, models.JSONField)
+        else f"CAST(%s AS {c.db_type(connection)}[])"
         for c in columns
     )
     statement = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c.column) for c in columns)}) SELECT * FROM unnest({arrays})"
     # JSON goes as text, encoded here in one call per value: psycopg's per-element JSON dumper
     # was half of the time of inserting 10,000 staged import rows.
     prepare = [
-        (lambda value: json.dumps(value, ensure_ascii=False)) if isinstance(c, models.JSONField) else (lambda value, c=c: c.get_db_prep_save(value, connection))
+        (lambda value: json.dumps(value, ensure_ascii=False))
+        if isinstance(c, models.JSONField)
+        else (lambda value, c=c: c.get_db_prep_save(value, connection))
         for c in columns
     ]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             chunk = rows[start : start + batch_size]
-            cursor.execute(statement, [[p(row[c.attname]) for row in chunk] for c, p in zip(columns, prepare)])
+            cursor.execute(statement, [[p(row[c.attname]) for row in chunk] for c, p in zip(columns, prepare, strict=True)])
     return len(rows)

@@ -1,0 +1,66 @@
+"""What every list page's filters share: invalid filters show nothing, ``?o=`` sorting by keys,
+the sort links of column headers, and the yes/no select."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+PAGE_SIZE = 50
+
+YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+
+class KeyedOrderingFilter(django_filters.OrderingFilter):
+    """``?o=key`` orders by the fields ``order_by[key]`` lists (``-key``: the first one reversed,
+    the rest kept as tie-breakers, so that pages are stable)."""
+
+    def __init__(self, *args, order_by: dict[str, list[str]], **kwargs):
+        self.order_by_fields = order_by
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        fields = []
+        for param in value:
+            descending = param.startswith("-")
+            first, *rest = self.order_by_fields[param.lstrip("-")]
+            fields += [f"-{first}" if descending else first, *rest]
+        return qs.order_by(*fields)
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """The filters of a list page. Invalid filters show nothing rather than a list that
+    silently ignores them: an export of "岢岚县's poor villages" must never become all villages
+    because one value was wrong."""
+
+    select_related: tuple[str, ...] = ()  # what the page's rows show
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs.select_related(*self.select_related)
+
+    def error_lines(self) -> list[str]:
+        """The form's errors as "label：message" lines, for the page."""
+        lines = []
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else ""
+            lines.extend(f"{label}：{error}" if label else str(error) for error in errors)
+        return lines
+
+
+def sort_links(request, keys: tuple[str, ...], default: str) -> dict[str, dict]:
+    """For each sortable column header of a list page (``?o=`` ordering): the address that sorts
+    by it (or reverses the current sort) from page one, and the arrow of the current direction."""
+    current = request.GET.get("o") or default
+    links = {}
+    for key in keys:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["o"] = f"-{key}" if current == key else key
+        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
+        links[key] = {"url": f"?{params.urlencode()}", "arrow": arrow}
+    return links

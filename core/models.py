@@ -1,0 +1,116 @@
+"""What every app's models share: the append-only event base of timelines (postings,
+submissions, and the records of the time in office) and the two-stage import's batches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.scope import ScopedQuerySet
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    """The queryset of an append-only log: no update() or delete() in bulk either."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.verbose_name}不能修改。")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.verbose_name}不能删除。")
+
+
+class AppendOnlyEvent(models.Model):
+    """One step in something's timeline: who, in which role, when, and a note; the concrete
+    log adds what the step was and the states from and to. Append-only: never edited or
+    deleted, by anyone, the admin included (PostingEvent, SubmissionEvent)."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    # The concrete log redeclares it with the project's role choices (core knows no roles).
+    actor_role = models.CharField("操作人角色", max_length=32)
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self._meta.verbose_name}不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name}不能删除。")
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet import: who uploaded which file when, what its preview found, and whether
+    it was confirmed. The original file is kept for the province to download."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待确认"
+        CONFIRMED = "confirmed", "已导入"
+
+    kind = models.CharField("导入内容", max_length=32)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="import_batches")
+    # The division code and full name of the importer's region when it imported (a unit's own
+    # region for a unit's import): who above may see the batch. Text, not a key, so that this
+    # machinery depends on no app; "" for a province-wide account.
+    region_code = models.CharField("导入范围代码", max_length=12, blank=True, db_index=True)
+    region_name = models.CharField("导入范围", max_length=100, blank=True)
+    created_at = models.DateTimeField("上传时间", default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    file_name = models.CharField("文件名", max_length=255)
+    file = models.FileField("原始文件", upload_to="imports/%Y/%m/", blank=True)
+    file_size = models.PositiveIntegerField("文件大小", default=0)
+    file_sha256 = models.CharField("文件校验值", max_length=64, blank=True)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("修改", default=0)
+    unchanged_count = models.PositiveIntegerField("未变", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+
+    class QuerySet(ScopedQuerySet):
+        scope_region_fields = ("region_code",)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at"]
+        # Moved here from the villages app; the table keeps its name.
+        db_table = "villages_importbatch"
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class ImportRow(models.Model):
+    """A row the preview found to create or change, kept between preview and confirm so that
+    the confirm step applies what the preview showed without reading the file again. After the
+    confirm it stays as the record of what the import changed."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField("行号")
+    action = models.CharField("操作", max_length=8, choices=Action.choices)
+    key = models.CharField("键", max_length=64)
+    values = models.JSONField("新值")  # every field the row sets
+    diff = models.JSONField("变化", default=dict)  # {field: [old, new]} for updates
+
+    class Meta:
+        ordering = ["row_number"]
+        db_table = "villages_importrow"
+        indexes = [models.Index(fields=["batch", "row_number"], name="importrow_batch_row")]
+
+    def __str__(self) -> str:
+        return f"第{self.row_number}行 {self.get_action_display()} {self.key}"
