@@ -1,6 +1,6 @@
 """The one scoping rule.
 
-Every list, detail page, form choice, export, admin page and API answer narrows its queryset
+Every list, detail page, form choice, export and admin page narrows its queryset
 with ``Model.objects.visible_to(user)``. What a user may see is decided in one place,
 ``User.scope`` (dispatch app), and turned into a query here; a model only declares *where* its
 region and its dispatching unit are.
