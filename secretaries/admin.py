@@ -77,6 +77,13 @@ class PostingAdmin(ReadOnlyAdmin):
 
     def take_transition(self, request, queryset, transition: Transition):
         postings = list(queryset.select_related("cadre", "unit__region", "campaign", "county").order_by("cadre__name", "pk"))
+        if request.POST.get("select_across", "0") == "0":
+            # The changelist's queryset is the user's scope: a selected id outside it is not there.
+            missing = len(set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))) - len(postings)
+            if missing:
+                self.message_user(request, f"{missing} 条所选记录不存在或不在您的管辖范围内，未予办理。", messages.ERROR)
+            if not postings:
+                return None
         if transition.admin_form is None:
             note = request.POST.get("action_note", "").strip() or ADMIN_NOTE
             return self._decide(request, transition, postings, {"note": note})
