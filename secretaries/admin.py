@@ -91,7 +91,7 @@ class PostingAdmin(ReadOnlyAdmin):
             self.message_user(request, f"“{transition.label}”须逐人办理，请只选择一人。", messages.ERROR)
             return None
         data = request.POST if "apply" in request.POST else None
-        form = transition.make_form(postings, data, form_class=transition.admin_form)
+        form = transition.make_form(postings, data, form_class=transition.admin_form, label_suffix="")
         if form.is_bound and form.is_valid():
             return self._decide(request, transition, postings, form.cleaned_data)
         context = {
