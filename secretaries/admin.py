@@ -87,10 +87,21 @@ class PostingAdmin(ReadOnlyAdmin):
         if transition.admin_form is None:
             note = request.POST.get("action_note", "").strip() or ADMIN_NOTE
             return self._decide(request, transition, postings, {"note": note})
+        data = request.POST if "apply" in request.POST else None
+        if data is None:
+            # Before asking for input: those the step cannot be taken on now (their state, another
+            # unit's or county's) are reported at once and left off the page. The service decides
+            # the rest again when the page is submitted.
+            refusals = {p.pk: transition.refusal(request.user, p) for p in postings}
+            for posting in postings:
+                if refusals[posting.pk] is not None:
+                    self.message_user(request, f"{posting.cadre.name}：未能{transition.label}：{refusals[posting.pk]}", messages.ERROR)
+            postings = [p for p in postings if refusals[p.pk] is None]
+            if not postings:
+                return None
         if transition.one_at_a_time and len(postings) != 1:
             self.message_user(request, f"“{transition.label}”须逐人办理，请只选择一人。", messages.ERROR)
             return None
-        data = request.POST if "apply" in request.POST else None
         form = transition.make_form(postings, data, form_class=transition.admin_form, label_suffix="")
         if form.is_bound and form.is_valid():
             return self._decide(request, transition, postings, form.cleaned_data)

@@ -117,10 +117,9 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
             missing.append(pk)
             continue
         try:
-            if posting.state not in t.sources_for(posting):
-                raise TransitionRefused(f"该记录当前为“{posting.get_state_display()}”，不能{t.label}（可能已被他人处理，请刷新页面）。")
-            if not t.may(by, posting):  # the capability of the role and the relation to the posting
-                raise TransitionRefused(f"{by.get_role_display() or '您的角色'}不能对{posting.unit.name}的人选进行“{t.label}”。")
+            refusal = t.refusal(by, posting)  # its state; the capability of the role and the relation to the posting
+            if refusal is not None:
+                raise refusal
             known = facts.setdefault(posting.campaign_id, Facts(posting.campaign_id))
             changes, note = t.rule(posting, known, **kwargs)
         except TransitionRefused as e:

@@ -251,6 +251,15 @@ class Transition:
         """The user's role holds the capability and the user stands in the relation (the scope is the query's)."""
         return can(user, self.capability) and self.relation.holds(user, posting)
 
+    def refusal(self, user: User, posting: Posting) -> TransitionRefused | None:
+        """Why ``user`` cannot take this step on ``posting`` now, before its rule is asked: the
+        posting's state, or who may. None when the rule is next to decide."""
+        if posting.state not in self.sources_for(posting):
+            return TransitionRefused(f"该记录当前为“{posting.get_state_display()}”，不能{self.label}（可能已被他人处理，请刷新页面）。")
+        if not self.may(user, posting):
+            return TransitionRefused(f"{user.get_role_display() or '您的角色'}不能对{posting.unit.name}的人选进行“{self.label}”。")
+        return None
+
     def make_form(self, postings: Sequence[Posting], data=None, *, form_class: type[forms.Form] | None = None, **kwargs) -> forms.Form:
         """Its form (or ``form_class``, e.g. the admin's) with the choices for ``postings``."""
         choices = self.choices(postings) if self.choices and postings else {}

@@ -313,13 +313,30 @@ class TestAdminRefusals:
         assert response.status_code == 200 and response.context["form"].errors == {"reason": ["这个字段是必填项。"]}
         assert PostingEvent.objects.count() == before
 
-    def test_assignment_takes_one_posting_at_a_time(self, as_staff, kelan_user, county_unit_user, campaign):
+    def test_assignment_takes_one_posting_at_a_time(self, as_staff, kelan_user, county_unit_user, campaign, kelan):
+        from secretaries.services import posting_apply, posting_file
+        from tests.secretaries.conftest import cadre_for
+
+        two = []
+        for name in "甲乙":
+            posting = posting_apply(cadre=cadre_for(county_unit_user.unit, name=name), campaign=campaign, by=county_unit_user)
+            posting_qualify(posting=posting, by=county_unit_user)
+            posting_recommend(posting=posting, by=county_unit_user, meeting_date=datetime.date(2015, 7, 1), decision="同意", county=kelan)
+            two.append(posting_file(posting=posting, by=kelan_user))
+        response = run_action(as_staff(kelan_user), "assign_selected", *two)
+        assert response.status_code == 302 and messages_of(response) == ["“分配到村”须逐人办理，请只选择一人。"]
+
+    def test_the_intermediate_page_reports_at_once_whom_the_step_cannot_take(self, as_staff, unit_user, applied, campaign):
         from secretaries.services import posting_apply
         from tests.secretaries.conftest import cadre_for
 
-        two = [posting_apply(cadre=cadre_for(county_unit_user.unit, name=name), campaign=campaign, by=county_unit_user) for name in "甲乙"]
-        response = run_action(as_staff(kelan_user), "assign_selected", *two)
-        assert response.status_code == 302 and messages_of(response) == ["“分配到村”须逐人办理，请只选择一人。"]
+        posting_qualify(posting=applied, by=unit_user)
+        waiting = posting_apply(cadre=cadre_for(unit_user.unit, name="王未审"), campaign=campaign, by=unit_user)
+        response = run_action(as_staff(unit_user), "recommend_selected", applied, waiting)
+        assert response.status_code == 200 and response.context["postings"] == [applied]
+        assert messages_of(response) == ["王未审：未能组织推荐：该记录当前为“个人报名”，不能组织推荐（可能已被他人处理，请刷新页面）。"]
+        page = response.content.decode()
+        assert f'name="_selected_action" value="{applied.pk}"' in page and f'value="{waiting.pk}"' not in page
 
     def test_a_posting_outside_the_scope_is_neither_listed_nor_acted_on(self, as_staff, wuzhai_user, unit_user, applied, kelan):
         posting_qualify(posting=applied, by=unit_user)
