@@ -227,6 +227,8 @@ def _assign_choices(postings: Sequence[Posting]) -> dict:
 # --- The declaration -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Transition:
+    """One step of the pipeline, as every interface reads it (see the module's docstring)."""
+
     name: str
     label: str
     sources: tuple[str, ...]  # every state it may start from (``sources_for``: for this posting)
