@@ -1,21 +1,24 @@
-"""The admin shows cadres, postings and their timelines. A posting's state is read only here;
-the actions below change it through the same services as the pages, one posting at a time,
-as the acting admin user, and report each one done or refused."""
+"""The admin shows cadres, postings and their timelines, each narrowed to the user's scope like
+every other page. A posting's state is read only here; every transition of
+secretaries.transitions is an action on the posting changelist, offered to the users whose role
+holds its capability (a 省委组织部 user given admin access files, 省扶贫办 approves, a unit
+qualifies; the system administrator's role takes no step, so it sees none). A step that needs
+input asks for it on an intermediate page first; then each selected posting is decided by the
+same service as on the pages, in its own transaction, and the result lists what was done and
+each refusal with its reason."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdminMixin
+from dispatch.roles import can
 from secretaries import services
-from secretaries.forms import BULK_BY_ROLE
 from secretaries.models import Cadre, Posting, PostingEvent
-from secretaries.services import TRANSITIONS, TransitionRefused
+from secretaries.transitions import TRANSITIONS, Transition, TransitionRefused
 
-# The transitions that need nothing but the posting (and an optional note): the admin's actions.
-ADMIN_ACTIONS = {
-    "qualify": services.posting_qualify,
-    "approve": services.posting_approve,
-    "file": services.posting_file,
-}
+ADMIN_NOTE = "管理后台操作"  # the event's note when a step that takes only a note is given none
 
 
 @admin.register(Cadre)
@@ -32,15 +35,22 @@ class PostingEventInline(ReadOnlyInline):
     fields = ["at", "action", "actor", "actor_role", "from_state", "to_state", "note"]
 
 
-def _admin_action(name: str):
-    label = TRANSITIONS[name].label
+class PostingActionForm(helpers.ActionForm):
+    """The changelist's action bar, with the optional note of 资格审查通过, 审核同意 and 审核备案."""
 
-    @admin.action(description=f"{label}（所选人选）", permissions=[name])
-    def run(modeladmin, request, queryset):
-        modeladmin.run_transition(request, queryset, name)
+    action_note = forms.CharField(label="说明（可不填）", required=False, max_length=500)
 
-    run.__name__ = f"{name}_selected"
-    return run
+
+def action_name(transition: Transition) -> str:
+    return f"{transition.name}_selected"
+
+
+def _transition_action(transition: Transition):
+    def take(modeladmin, request, queryset):
+        return modeladmin.take_transition(request, queryset, transition)
+
+    take.__name__ = action_name(transition)
+    return admin.action(description=f"{transition.label}（所选人选）")(take)
 
 
 @admin.register(Posting)
@@ -52,37 +62,75 @@ class PostingAdmin(ReadOnlyAdmin):
     search_fields = ["cadre__name", "cadre__id_number", "unit__name", "village__name"]
     list_select_related = ["cadre", "unit", "campaign", "county", "village"]
     inlines = [PostingEventInline]
-    actions = [_admin_action(name) for name in ADMIN_ACTIONS]
+    action_form = PostingActionForm
+    actions = [_transition_action(t) for t in TRANSITIONS.values()]
+    transition_template = "admin/secretaries/posting/transition.html"
 
-    # An action is offered to a user whose role owns it (a 省委组织部 user given admin access
-    # files, 省扶贫办 approves, a unit qualifies); a superuser sees every action. Either way the
-    # service decides each posting: a superuser of the 系统管理员 role, which owns no transition,
-    # gets its refusal per posting.
-    def _offers(self, request, name: str) -> bool:
-        user = request.user
-        return self.has_view_permission(request) and (user.is_superuser or name in BULK_BY_ROLE.get(user.role, ()))
+    def get_actions(self, request):
+        # A step is offered only to a role that holds its capability. Django refuses an action it
+        # does not offer, so a forged POST of another role's step runs nothing.
+        actions = super().get_actions(request)
+        for t in TRANSITIONS.values():
+            if not can(request.user, t.capability):
+                actions.pop(action_name(t), None)
+        return actions
 
-    def has_qualify_permission(self, request):
-        return self._offers(request, "qualify")
+    def take_transition(self, request, queryset, transition: Transition):
+        postings = list(queryset.select_related("cadre", "unit__region", "campaign", "county").order_by("cadre__name", "pk"))
+        if request.POST.get("select_across", "0") == "0":
+            # The changelist's queryset is the user's scope: a selected id outside it is not there.
+            missing = len(set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))) - len(postings)
+            if missing:
+                self.message_user(request, f"{missing} 条所选记录不存在或不在您的管辖范围内，未予办理。", messages.ERROR)
+            if not postings:
+                return None
+        if transition.admin_form is None:
+            note = request.POST.get("action_note", "").strip() or ADMIN_NOTE
+            return self._decide(request, transition, postings, {"note": note})
+        data = request.POST if "apply" in request.POST else None
+        if data is None:
+            # Before asking for input: those the step cannot be taken on now (their state, another
+            # unit's or county's) are reported at once and left off the page. The service decides
+            # the rest again when the page is submitted.
+            refusals = {p.pk: transition.refusal(request.user, p) for p in postings}
+            for posting in postings:
+                if refusals[posting.pk] is not None:
+                    self.message_user(request, f"{posting.cadre.name}：未能{transition.label}：{refusals[posting.pk]}", messages.ERROR)
+            postings = [p for p in postings if refusals[p.pk] is None]
+            if not postings:
+                return None
+        if transition.one_at_a_time and len(postings) != 1:
+            self.message_user(request, f"“{transition.label}”须逐人办理，请只选择一人。", messages.ERROR)
+            return None
+        form = transition.make_form(postings, data, form_class=transition.admin_form, label_suffix="")
+        if form.is_bound and form.is_valid():
+            return self._decide(request, transition, postings, form.cleaned_data)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{transition.label}：{len(postings)} 人",
+            "opts": self.model._meta,
+            "transition": transition,
+            "action": action_name(transition),
+            "postings": postings,
+            "form": form,
+            "media": self.media + form.media,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.transition_template, context)
 
-    def has_approve_permission(self, request):
-        return self._offers(request, "approve")
-
-    def has_file_permission(self, request):
-        return self._offers(request, "file")
-
-    def run_transition(self, request, queryset, name: str) -> None:
-        label = TRANSITIONS[name].label
+    def _decide(self, request, transition: Transition, postings: list[Posting], arguments: dict) -> None:
+        """Each posting through the service, in its own transaction: one refusal holds up no other."""
         done = []
-        for posting in queryset.select_related("cadre").order_by("cadre__name", "pk"):
+        for posting in postings:
             try:
-                ADMIN_ACTIONS[name](posting=posting, by=request.user, note="管理后台操作")
+                services.posting_perform(action=transition.name, posting=posting, by=request.user, arguments=arguments)
             except (TransitionRefused, Posting.DoesNotExist) as e:
-                self.message_user(request, f"{posting.cadre.name}：未能{label}：{e}", messages.ERROR)
+                self.message_user(request, f"{posting.cadre.name}：未能{transition.label}：{e}", messages.ERROR)
             else:
                 done.append(posting.cadre.name)
         if done:
-            self.message_user(request, f"已{label} {len(done)} 人：{'、'.join(done)}。", messages.SUCCESS)
+            self.message_user(request, f"已{transition.label} {len(done)} 人：{'、'.join(done)}。", messages.SUCCESS)
 
 
 @admin.register(PostingEvent)

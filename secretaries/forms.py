@@ -1,12 +1,11 @@
-"""The fields each pipeline action needs; the rules themselves are the services'."""
+"""The fields each pipeline action needs (secretaries.transitions names each transition's form);
+the rules themselves are the transitions'. A form's cleaned data is what its rule takes."""
 
 from __future__ import annotations
 
 from django import forms
 
-from dispatch.models import Role
-from secretaries.models import Posting
-from villages.models import Region
+from villages.models import Region, Village
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,41 +56,35 @@ class ExtendForm(forms.Form):
     note = forms.CharField(label="说明", required=False, max_length=500)
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Village) -> str:
+        marks = "、".join(m for m, on in (("建档立卡贫困村", obj.is_registered_poor), ("党组织软弱涣散村", obj.is_weak_organization)) if on)
+        return f"{obj.name}（{obj.code}{'，' + marks if marks else ''}）"
+
+
 class AssignForm(forms.Form):
-    village = forms.CharField(label="村", max_length=12)
+    """The village by its code. The posting page lists the villages itself and lets the rule judge
+    any village it is sent; the admin offers the county's uncovered target villages (``villages``)."""
+
+    village = VillageChoiceField(
+        label="村",
+        queryset=Village.objects.select_related("county"),
+        to_field_name="code",
+        empty_label="请选择",
+        error_messages={"invalid_choice": "没有这个村。", "required": "没有这个村。"},
+    )
     reason = forms.CharField(label="派往非贫困村的理由", required=False, max_length=200)
 
-
-# The form of each action; "assign" has its own page.
-ACTION_FORMS: dict[str, type[forms.Form]] = {
-    "qualify": NoteForm,
-    "reject": ReasonForm,
-    "recommend": RecommendForm,
-    "approve": NoteForm,
-    "return": ReasonForm,
-    "file": NoteForm,
-    "take_office": TakeOfficeForm,
-    "end_term": EndTermForm,
-    "extend": ExtendForm,
-    "recall": ReasonForm,
-    "withdraw": ReasonForm,
-}
-
-BULK_ACTIONS = [("qualify", "资格审查通过"), ("recommend", "组织推荐"), ("approve", "审核同意"), ("file", "审核备案")]
-# The bulk actions each role owns, on the list page and in the admin (the services decide each posting).
-BULK_BY_ROLE = {
-    Role.UNIT: ("qualify", "recommend"),
-    Role.POVERTY_OFFICE: ("approve",),
-    Role.PROVINCIAL_ORG: ("file",),
-    Role.CITY_ORG: ("file",),
-    Role.COUNTY_ORG: ("file",),
-}
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if villages is not None:
+            self.fields["village"].queryset = villages
 
 
 class BulkForm(forms.Form):
     """One action for the ticked postings; recommend also takes one meeting, decision and county."""
 
-    action = forms.ChoiceField(label="批量操作", choices=[("", "请选择操作"), *BULK_ACTIONS])
+    action = forms.ChoiceField(label="批量操作", choices=[("", "请选择操作")])  # filled with the user's bulk actions
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])  # filled from the scoped list
     meeting_date = forms.DateField(label="党委（党组）研究日期", required=False, widget=DATE)
     decision = forms.CharField(label="研究决定", required=False, max_length=200, initial="同意推荐")
@@ -103,10 +96,9 @@ class BulkForm(forms.Form):
         queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"),
     )
 
-    def __init__(self, *args, postings=None, actions=None, **kwargs):
+    def __init__(self, *args, postings=None, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if actions is not None:
-            self.fields["action"].choices = [("", "请选择操作"), *[(a, label) for a, label in BULK_ACTIONS if a in actions]]
+        self.fields["action"].choices = [("", "请选择操作"), *actions]
         if postings is not None:
             self.fields["ids"].choices = [(p, p) for p in postings.values_list("pk", flat=True)]
         self.fields["ids"].error_messages = {
@@ -138,6 +130,3 @@ def errors_text(form: forms.Form) -> str:
         label = form.fields[name].label if name in form.fields and form.fields[name].label else ""
         parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
     return "；".join(parts)
-
-
-STATE_CHOICES = Posting.State.choices

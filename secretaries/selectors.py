@@ -4,28 +4,39 @@ assign, and what waits for each role (the home page's 待办). Everything starts
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.navigation import Todo
-from dispatch.models import DispatchingUnit, Role, User
+from dispatch import roles
+from dispatch.models import DispatchingUnit, QuotaAllocation, User
+from dispatch.roles import can
 from secretaries.models import Posting
 from secretaries.services import uncovered_target_villages
+from secretaries.transitions import FILING_DEPARTMENT, PROVINCIAL_UNITS, RECEIVING_COUNTY, UNIT_STAFF
 from villages.models import Region, Village
 
 State = Posting.State
 Level = DispatchingUnit.Level
 
 
-def recommend_counties(*, posting: Posting) -> QuerySet[Region]:
-    """The counties the unit may name when it recommends (as posting_recommend checks): a
+def recommend_counties(*, posting: Posting | None = None, postings: Sequence[Posting] = ()) -> QuerySet[Region]:
+    """The counties the unit may name when it recommends (as the recommend rule checks): a
     provincial or central unit its quota counties in the posting's campaign, a city or county
-    unit the counties of its own region."""
+    unit the counties of its own region. For several postings (the admin's recommend page), the
+    counties any of them may name; the rule judges each."""
     counties = Region.objects.filter(level=Region.Level.COUNTY)
-    if posting.unit.level in (Level.PROVINCE, Level.CENTRAL):
-        return counties.filter(quotas__campaign=posting.campaign, quotas__unit=posting.unit).distinct().order_by("code")
-    return counties.filter(code__startswith=posting.unit.region.scope_prefix).order_by("code")
+    postings = [posting] if posting is not None else list(postings)
+    wanted = Q(pk__in=[])
+    for unit, campaign in {(p.unit, p.campaign_id) for p in postings}:
+        if unit.level in (Level.PROVINCE, Level.CENTRAL):
+            wanted |= Q(pk__in=QuotaAllocation.objects.filter(campaign=campaign, unit=unit).values("county"))
+        else:
+            wanted |= Q(code__startswith=unit.region.scope_prefix)
+    return counties.filter(wanted).order_by("code")
 
 
 def assignment_suggestions(*, posting: Posting, search: str = "") -> QuerySet[Village]:
@@ -44,45 +55,34 @@ def _list_url(**params: str) -> str:
 
 
 def posting_todos(user: User) -> list[Todo]:
-    """What waits for this user in the current campaign: one aggregate query for the role."""
+    """What waits for this user in the current campaign: one line per step the user's role takes
+    (its capability) and the postings it stands in that step's relation to, all counted in one
+    aggregate query. A line that counts nothing is left off the home page."""
+    lines = []  # (label, condition, list filter)
+    if can(user, roles.POSTING_QUALIFY):
+        lines.append(("待资格审查的报名人选", UNIT_STAFF.q(user) & Q(state=State.APPLIED), {"state": State.APPLIED}))
+    if can(user, roles.POSTING_RECOMMEND):
+        lines.append(("待组织推荐的人选", UNIT_STAFF.q(user) & Q(state=State.QUALIFIED), {"state": State.QUALIFIED}))
+    if can(user, roles.POSTING_APPROVE):
+        waiting = {"state": State.RECOMMENDED, "unit_level": Level.PROVINCE}
+        lines.append(("待审核的省直单位人选", PROVINCIAL_UNITS.q(user) & Q(state=State.RECOMMENDED), waiting))
+    if can(user, roles.POSTING_FILE):
+        files = FILING_DEPARTMENT.q(user)
+        for label, state, level in (
+            ("待审核备案的省直单位人选", State.APPROVED, Level.PROVINCE),
+            ("待审核备案的中央在晋单位人选", State.RECOMMENDED, Level.CENTRAL),
+            ("待审核备案的市直单位人选", State.RECOMMENDED, Level.CITY),
+            ("待审核备案的县直单位人选", State.RECOMMENDED, Level.COUNTY),
+        ):
+            lines.append((label, files & Q(state=state, unit__level=level), {"state": state, "unit_level": level}))
+    county = {"county": user.region.code} if user.region_id else {}
+    if can(user, roles.POSTING_ASSIGN):
+        lines.append(("待分配到村的第一书记", RECEIVING_COUNTY.q(user) & Q(state=State.FILED), {"state": State.FILED, **county}))
+    if can(user, roles.POSTING_TAKE_OFFICE):
+        arrived = RECEIVING_COUNTY.q(user) & Q(state=State.ASSIGNED)
+        lines.append(("已分配待履岗任职的第一书记", arrived, {"state": State.ASSIGNED, **county}))
+    if not lines:
+        return []
     postings = Posting.objects.visible_to(user).filter(campaign__is_current=True)
-    role = user.role
-    if role == Role.UNIT:
-        counts = postings.aggregate(
-            applied=Count("pk", filter=Q(state=State.APPLIED)),
-            qualified=Count("pk", filter=Q(state=State.QUALIFIED)),
-        )
-        return [
-            Todo("待资格审查的报名人选", counts["applied"], _list_url(state=State.APPLIED)),
-            Todo("待组织推荐的人选", counts["qualified"], _list_url(state=State.QUALIFIED)),
-        ]
-    if role == Role.POVERTY_OFFICE:
-        count = postings.filter(state=State.RECOMMENDED, unit__level=Level.PROVINCE).count()
-        return [Todo("待审核的省直单位人选", count, _list_url(state=State.RECOMMENDED, unit_level=Level.PROVINCE))]
-    if role == Role.PROVINCIAL_ORG:
-        counts = postings.aggregate(
-            province=Count("pk", filter=Q(state=State.APPROVED, unit__level=Level.PROVINCE)),
-            central=Count("pk", filter=Q(state=State.RECOMMENDED, unit__level=Level.CENTRAL)),
-        )
-        return [
-            Todo("待审核备案的省直单位人选", counts["province"], _list_url(state=State.APPROVED, unit_level=Level.PROVINCE)),
-            Todo("待审核备案的中央在晋单位人选", counts["central"], _list_url(state=State.RECOMMENDED, unit_level=Level.CENTRAL)),
-        ]
-    if role in (Role.CITY_ORG, Role.COUNTY_ORG) and user.region_id is not None:
-        level = Level.CITY if role == Role.CITY_ORG else Level.COUNTY
-        own_units = Q(unit__level=level, unit__region__code__startswith=user.region.scope_prefix)
-        if role == Role.CITY_ORG:
-            count = postings.filter(own_units, state=State.RECOMMENDED).count()
-            return [Todo("待审核备案的市直单位人选", count, _list_url(state=State.RECOMMENDED, unit_level=level))]
-        counts = postings.aggregate(
-            to_file=Count("pk", filter=own_units & Q(state=State.RECOMMENDED)),
-            to_assign=Count("pk", filter=Q(county=user.region_id, state=State.FILED)),
-            to_take_office=Count("pk", filter=Q(county=user.region_id, state=State.ASSIGNED)),
-        )
-        county = user.region.code
-        return [
-            Todo("待审核备案的县直单位人选", counts["to_file"], _list_url(state=State.RECOMMENDED, unit_level=level)),
-            Todo("待分配到村的第一书记", counts["to_assign"], _list_url(state=State.FILED, county=county)),
-            Todo("已分配待履岗任职的第一书记", counts["to_take_office"], _list_url(state=State.ASSIGNED, county=county)),
-        ]
-    return []
+    counts = postings.aggregate(**{f"line{i}": Count("pk", filter=condition) for i, (_, condition, _) in enumerate(lines)})
+    return [Todo(label, counts[f"line{i}"], _list_url(**params)) for i, (label, _, params) in enumerate(lines)]

@@ -1,6 +1,9 @@
-"""The pipeline of notice §三: one function per transition. Each checks the acting user's
-role and scope, the posting's current state and the notice's rules, changes the posting in one
-transaction with its row locked, and writes one PostingEvent. Nothing else sets Posting.state.
+"""The pipeline of notice §三: the services that take a posting through it. The transitions are
+declared in secretaries.transitions (label, sources, target, who may, rule, changed fields,
+form); here one executor, ``postings_perform``, runs any of them: it checks the acting user's
+scope, the posting's current state, who may (capability and relation) and the rule, changes the
+posting in one transaction with its row locked, and writes one PostingEvent. The ``posting_*``
+functions are that executor with one posting. Nothing else sets Posting.state.
 
 Two users acting on the same posting at once (or a double click): the second waits for the
 row lock, then finds the state changed and is refused with a message; one event is written.
@@ -9,7 +12,7 @@ row lock, then finds the state changed and is refused with a message; one event 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -17,83 +20,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core.bulk import insert_rows, update_rows
-from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
+from dispatch.models import Campaign, QuotaAllocation, Role, User
 from secretaries.models import Cadre, Posting, PostingEvent
+from secretaries.transitions import TRANSITIONS, TransitionRefused
 from villages.models import Village
 
 State = Posting.State
-
-
-class TransitionRefused(Exception):
-    """Why the action cannot be done, in Chinese; nothing was written."""
-
-    def __init__(self, *reasons: str):
-        super().__init__("；".join(reasons))
-        self.reasons = list(reasons)
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the state stays (留任)
-    may: Callable[[User, Posting], bool]  # the acting role, beyond the scope
-
-
-def _unit_staff(user: User, posting: Posting) -> bool:
-    return user.role == Role.UNIT and user.unit_id == posting.unit_id
-
-
-def _poverty_office(user: User, posting: Posting) -> bool:
-    return user.role == Role.POVERTY_OFFICE and posting.unit.level == DispatchingUnit.Level.PROVINCE
-
-
-def _filing_department(user: User, posting: Posting) -> bool:
-    """审核备案 by the organization department of the unit's level (notice §三)."""
-    level = posting.unit.level
-    if level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
-        return user.role == Role.PROVINCIAL_ORG
-    wanted = Role.CITY_ORG if level == DispatchingUnit.Level.CITY else Role.COUNTY_ORG
-    return user.role == wanted and user.region_id is not None and posting.unit.region.code.startswith(user.region.scope_prefix)
-
-
-def _receiving_county(user: User, posting: Posting) -> bool:
-    return user.role == Role.COUNTY_ORG and posting.county_id is not None and user.region_id == posting.county_id
-
-
-def _filed_source(posting: Posting) -> tuple[str, ...]:
-    return (State.APPROVED,) if posting.unit.level == DispatchingUnit.Level.PROVINCE else (State.RECOMMENDED,)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "qualify": Transition("资格审查通过", (State.APPLIED,), State.QUALIFIED, _unit_staff),
-    "reject": Transition("资格审查不通过", (State.APPLIED, State.QUALIFIED), State.REJECTED, _unit_staff),
-    "recommend": Transition("组织推荐", (State.QUALIFIED,), State.RECOMMENDED, _unit_staff),
-    "approve": Transition("审核同意", (State.RECOMMENDED,), State.APPROVED, _poverty_office),
-    "return": Transition("退回单位", (State.RECOMMENDED,), State.QUALIFIED, _poverty_office),
-    "file": Transition("审核备案", (State.RECOMMENDED, State.APPROVED), State.FILED, _filing_department),
-    "assign": Transition("分配到村", (State.FILED,), State.ASSIGNED, _receiving_county),
-    "take_office": Transition("履岗任职", (State.ASSIGNED,), State.IN_OFFICE, _receiving_county),
-    "end_term": Transition("期满免职", (State.IN_OFFICE,), State.ENDED, _receiving_county),
-    "extend": Transition("留任", (State.IN_OFFICE,), None, _receiving_county),
-    "recall": Transition("调整召回", (State.IN_OFFICE,), State.RECALLED, _receiving_county),
-    "withdraw": Transition(
-        "撤回",
-        (State.APPLIED, State.QUALIFIED, State.RECOMMENDED, State.APPROVED, State.FILED, State.ASSIGNED),
-        State.WITHDRAWN,
-        _unit_staff,
-    ),
-}
-
-
-def allowed_actions(*, posting: Posting, user: User) -> list[str]:
-    """The actions this user may take on this posting now (for the page's buttons)."""
-    actions = []
-    for name, t in TRANSITIONS.items():
-        sources = _filed_source(posting) if name == "file" else t.sources
-        if posting.state in sources and t.may(user, posting):
-            actions.append(name)
-    return actions
 
 
 class Facts:
@@ -143,114 +75,6 @@ class Facts:
         used[posting.unit_id] = used.get(posting.unit_id, 0) + step
 
 
-# Each rule takes the locked posting, the facts and the action's arguments, raises
-# TransitionRefused when the notice forbids the action, and returns (field changes, event note).
-Rule = Callable[..., tuple[dict, str]]
-
-
-def _rule_qualify(p: Posting, facts: Facts, *, note: str = "") -> tuple[dict, str]:
-    # Judged on the day the cadre applied: a 2015 application keeps its 2015 verdict.
-    failures = eligibility_failures(p.cadre, on=timezone.localdate(p.applied_at))
-    if failures:
-        raise TransitionRefused(*failures)
-    return {}, note
-
-
-def _rule_with_reason(missing: str) -> Rule:
-    def rule(p: Posting, facts: Facts, *, reason: str) -> tuple[dict, str]:
-        if not reason.strip():
-            raise TransitionRefused(missing)
-        return {}, reason.strip()
-
-    return rule
-
-
-def _rule_plain(p: Posting, facts: Facts, *, note: str = "") -> tuple[dict, str]:
-    return {}, note
-
-
-def _rule_recommend(p: Posting, facts: Facts, *, meeting_date: datetime.date, decision: str, county) -> tuple[dict, str]:
-    if meeting_date > timezone.localdate():
-        raise TransitionRefused("党委（党组）研究日期不能晚于今天。")
-    if p.unit.level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
-        if facts.quota(p.unit_id, county.pk) is None:
-            raise TransitionRefused(f"{p.unit.name}在{county.name}没有名额，只能派往其名额所在县。")
-    elif not county.code.startswith(p.unit.region.scope_prefix):
-        raise TransitionRefused(f"{p.unit.name}只能向{p.unit.region.name}的县派出第一书记。")
-    note = f"{meeting_date:%Y年%m月%d日}党委（党组）研究：{decision}；拟派往{county.name}"
-    return {"recommended_on": meeting_date, "recommendation": decision, "county": county}, note
-
-
-def _rule_assign(p: Posting, facts: Facts, *, village: Village, reason: str = "") -> tuple[dict, str]:
-    if village.county_id != p.county_id:
-        raise TransitionRefused(f"{village.name}不属于{p.county.name}，只能分配到本县的村。")
-    if not village.is_target:
-        raise TransitionRefused(f"{village.name}不是两类村（党组织软弱涣散村或建档立卡贫困村）。")
-    if facts.village_taken(village):
-        raise TransitionRefused(f"{village.name}已有分配或在任的第一书记。")
-    level = p.unit.level
-    if level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
-        quota = facts.quota(p.unit_id, village.county_id)
-        if quota is None:
-            raise TransitionRefused(f"{p.unit.name}在{p.county.name}没有名额，省直单位只能派往其名额所在县。")
-        if facts.used(p.unit_id, village.county_id) >= quota:
-            raise TransitionRefused(f"{p.unit.name}在{p.county.name}的 {quota} 个名额已用完。")
-    if level != DispatchingUnit.Level.COUNTY and not village.is_registered_poor and not reason.strip():
-        raise TransitionRefused("省、市两级选派的第一书记主要到建档立卡贫困村任职；派往非贫困村须填写理由。")
-    return {"village": village, "assignment_reason": reason.strip()}, reason.strip()
-
-
-def _term_end(start: datetime.date, years: int) -> datetime.date:
-    return start.replace(year=start.year + years, day=28 if (start.month, start.day) == (2, 29) else start.day)
-
-
-def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, party_relation_transferred: bool) -> tuple[dict, str]:
-    note = f"{start_date:%Y年%m月%d日}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
-    changes = {
-        "start_date": start_date,
-        "end_date": _term_end(start_date, p.campaign.term_years),
-        "party_relation_transferred": party_relation_transferred,
-    }
-    return changes, note
-
-
-def _rule_end_term(p: Posting, facts: Facts, *, end_date: datetime.date, note: str = "") -> tuple[dict, str]:
-    if p.start_date and end_date < p.start_date:
-        raise TransitionRefused("免职日期不能早于任职日期。")
-    return {"end_date": end_date}, note or f"{end_date:%Y年%m月%d日}期满免职"
-
-
-def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_consent: bool, note: str = "") -> tuple[dict, str]:
-    """留任: approved by the organization department with the dispatching unit's consent."""
-    if not unit_consent:
-        raise TransitionRefused("继续留任须经派出单位同意。")
-    if p.end_date and new_end_date <= p.end_date:
-        raise TransitionRefused(f"新的任期届满日期应晚于原日期 {p.end_date:%Y年%m月%d日}。")
-    return {"end_date": new_end_date}, note or f"留任至 {new_end_date:%Y年%m月%d日}（派出单位同意）"
-
-
-RULES: dict[str, Rule] = {
-    "qualify": _rule_qualify,
-    "reject": _rule_with_reason("请填写不通过的理由。"),
-    "recommend": _rule_recommend,
-    "approve": _rule_plain,
-    "return": _rule_with_reason("请填写退回的理由。"),
-    "file": _rule_plain,
-    "assign": _rule_assign,
-    "take_office": _rule_take_office,
-    "end_term": _rule_end_term,
-    "extend": _rule_extend,
-    "recall": _rule_with_reason("请填写调整的理由。"),
-    "withdraw": _rule_with_reason("请填写撤回的理由。"),
-}
-# The fields each action may change, besides state and updated_at.
-CHANGED_FIELDS = {
-    "recommend": ["recommended_on", "recommendation", "county"],
-    "assign": ["village", "assignment_reason"],
-    "take_office": ["start_date", "end_date", "party_relation_transferred"],
-    "end_term": ["end_date"],
-    "extend": ["end_date"],
-}
 LOCK_CHUNK = 1000
 
 
@@ -273,11 +97,10 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
     through it: one lock query per thousand postings, one UPDATE and one INSERT per two
     thousand instead of a transaction each."""
     t = TRANSITIONS[action]
-    rule = RULES[action]
     items = list(items)
     locked: dict[int, Posting] = {}
-    # What the rules read: the unit and its region always, the person to qualify, the term to take office.
-    related = ["unit__region", *{"qualify": ["cadre"], "take_office": ["campaign"]}.get(action, [])]
+    # What the rules read: the unit and its region always, and what the transition declares.
+    related = ["unit__region", *t.reads]
     ids = [pk for pk, _ in items]
     for start in range(0, len(ids), LOCK_CHUNK):
         # Locked for the whole transaction: a concurrent action on the same posting waits here,
@@ -293,14 +116,12 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
         if posting is None:
             missing.append(pk)
             continue
-        sources = _filed_source(posting) if action == "file" else t.sources
         try:
-            if posting.state not in sources:
-                raise TransitionRefused(f"该记录当前为“{posting.get_state_display()}”，不能{t.label}（可能已被他人处理，请刷新页面）。")
-            if not t.may(by, posting):
-                raise TransitionRefused(f"{by.get_role_display() or '您的角色'}不能对{posting.unit.name}的人选进行“{t.label}”。")
+            refusal = t.refusal(by, posting)  # its state; the capability of the role and the relation to the posting
+            if refusal is not None:
+                raise refusal
             known = facts.setdefault(posting.campaign_id, Facts(posting.campaign_id))
-            changes, note = rule(posting, known, **kwargs)
+            changes, note = t.rule(posting, known, **kwargs)
         except TransitionRefused as e:
             refused[pk] = e
             continue
@@ -314,7 +135,7 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
         done.append(posting)
         events.append(_event(posting.pk, action=action, by=by, at=now, before=before, after=posting.state, note=note))
     if done:
-        fields = [Posting._meta.get_field(name) for name in ["state", "updated_at", *CHANGED_FIELDS.get(action, [])]]
+        fields = [Posting._meta.get_field(name) for name in ["state", "updated_at", *t.changed_fields]]
         try:
             # One UPDATE per two thousand postings (bulk_update's CASE per row and field cost
             # the demo's 9,395 secretaries minutes). A violated constraint leaves this atomic
@@ -353,6 +174,12 @@ def _transition(posting_id: int, *, by: User, action: str, **kwargs) -> Posting:
     if result.refused:
         raise result.refused[posting_id]
     return result.done[0]
+
+
+def posting_perform(*, action: str, posting: Posting, by: User, arguments: dict) -> Posting:
+    """Any transition of the table on one posting, with its form's cleaned data as the rule's
+    arguments (the pages and the admin call this; the ``posting_*`` below name each one)."""
+    return _transition(posting.pk, by=by, action=action, **TRANSITIONS[action].arguments(arguments))
 
 
 # --- 个人报名 ---------------------------------------------------------------------------------
@@ -404,23 +231,6 @@ def posting_apply(*, cadre: Cadre, campaign: Campaign, by: User, note: str = "")
 
 
 # --- 资格审查 ---------------------------------------------------------------------------------
-def eligibility_failures(cadre: Cadre, *, on: datetime.date | None = None) -> list[str]:
-    """The basic conditions of notice §二 that the cadre does not meet, each with its reason."""
-    on = on or timezone.localdate()
-    failures = []
-    if cadre.political_status != Cadre.PoliticalStatus.MEMBER:
-        status = "中共预备党员" if cadre.political_status == Cadre.PoliticalStatus.PROBATIONARY else "非中共党员"
-        failures.append(f"须为中共正式党员，该干部为{status}")
-    two_years_ago = on.replace(year=on.year - 2) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 2, day=28)
-    if cadre.work_start_date > two_years_ago:
-        failures.append(f"须有两年以上工作经历，该干部 {cadre.work_start_date:%Y年%m月} 参加工作")
-    if not cadre.fit_for_duty:
-        failures.append("须具有正常履行职责的身体条件")
-    if cadre.is_township_cadre:
-        failures.append("乡镇干部不应作为选派人选")
-    return failures
-
-
 def posting_qualify(*, posting: Posting, by: User, note: str = "") -> Posting:
     return _transition(posting.pk, by=by, action="qualify", note=note)
 

@@ -1,5 +1,6 @@
 """The pipeline's pages: the candidate list (with bulk actions), one posting with its timeline
-and the actions the user may take now, one POST view per action, and the assignment page.
+and the actions the user may take now, one POST view for every action, and the assignment page.
+Which actions there are, their forms and who may take them: secretaries.transitions.
 
 Every page starts from ``Posting.objects.visible_to(request.user)``: a posting outside the scope
 answers 404 like one that does not exist. Views parse a form and call one service; a refusal
@@ -16,17 +17,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.filters import sort_links
-from dispatch.models import Role
+from dispatch.roles import SEE_FULL_ID_NUMBERS, can
 from secretaries import services
 from secretaries.filters import PAGE_SIZE, PostingFilterSet
-from secretaries.forms import ACTION_FORMS, BULK_BY_ROLE, AssignForm, BulkForm, RecommendForm, attach_refusal, errors_text
+from secretaries.forms import AssignForm, BulkForm, attach_refusal, errors_text
 from secretaries.models import Posting
-from secretaries.selectors import assignment_suggestions, recommend_counties
-from secretaries.services import TRANSITIONS, TransitionRefused, allowed_actions
+from secretaries.selectors import assignment_suggestions
+from secretaries.transitions import TRANSITIONS, TransitionRefused, allowed_actions, bulk_actions
 from villages.models import Village
-
-# Who reads the full 身份证号: the unit that registered the cadre and the organization departments.
-FULL_ID_ROLES = {Role.UNIT, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN}
 
 
 def masked_id(number: str) -> str:
@@ -41,40 +39,14 @@ def _posting_or_404(request, pk: int) -> Posting:
     return get_object_or_404(_scoped(request), pk=pk)
 
 
-def _call(action: str, posting: Posting, by, data: dict) -> Posting:
-    """The one service of each action, with the form's fields."""
-    s = services
-    calls = {
-        "qualify": lambda: s.posting_qualify(posting=posting, by=by, note=data.get("note", "")),
-        "reject": lambda: s.posting_reject(posting=posting, by=by, reason=data["reason"]),
-        "recommend": lambda: s.posting_recommend(
-            posting=posting, by=by, meeting_date=data["meeting_date"], decision=data["decision"], county=data["county"]
-        ),
-        "approve": lambda: s.posting_approve(posting=posting, by=by, note=data.get("note", "")),
-        "return": lambda: s.posting_return(posting=posting, by=by, reason=data["reason"]),
-        "file": lambda: s.posting_file(posting=posting, by=by, note=data.get("note", "")),
-        "take_office": lambda: s.posting_take_office(
-            posting=posting, by=by, start_date=data["start_date"], party_relation_transferred=data["party_relation_transferred"]
-        ),
-        "end_term": lambda: s.posting_end_term(posting=posting, by=by, end_date=data["end_date"], note=data.get("note", "")),
-        "extend": lambda: s.posting_extend(
-            posting=posting, by=by, new_end_date=data["new_end_date"], unit_consent=data["unit_consent"], note=data.get("note", "")
-        ),
-        "recall": lambda: s.posting_recall(posting=posting, by=by, reason=data["reason"]),
-        "withdraw": lambda: s.posting_withdraw(posting=posting, by=by, reason=data["reason"]),
-    }
-    return calls[action]()
-
-
 def _action_form(action: str, posting: Posting, data=None):
-    form_class = ACTION_FORMS[action]
-    kwargs = {"counties": recommend_counties(posting=posting)} if form_class is RecommendForm else {}
-    return form_class(data, prefix=action, **kwargs)
+    return TRANSITIONS[action].make_form([posting], data, prefix=action)
 
 
 def posting_list(request):
     filterset = PostingFilterSet(request.GET, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    bulk = bulk_actions(request.user)
     return render(
         request,
         "secretaries/posting_list.html",
@@ -84,9 +56,9 @@ def posting_list(request):
             "error_lines": filterset.error_lines(),
             "page": page,
             "sort": sort_links(request, ("name", "birth", "unit", "state", "county"), "-applied"),
-            "bulk_form": BulkForm(actions=BULK_BY_ROLE.get(request.user.role, ())),
-            "can_bulk": request.user.role in BULK_BY_ROLE,
-            "bulk_recommends": "recommend" in BULK_BY_ROLE.get(request.user.role, ()),
+            "bulk_form": BulkForm(actions=[(t.name, t.label) for t in bulk]),
+            "can_bulk": bool(bulk),
+            "bulk_recommends": "recommend" in {t.name for t in bulk},
         },
     )
 
@@ -98,7 +70,7 @@ def posting_bulk(request):
     back = reverse("secretaries:list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     visible = Posting.objects.visible_to(request.user).filter(pk__in=ids)
-    form = BulkForm(request.POST, postings=visible, actions=BULK_BY_ROLE.get(request.user.role, ()))
+    form = BulkForm(request.POST, postings=visible, actions=[(t.name, t.label) for t in bulk_actions(request.user)])
     if not form.is_valid():
         messages.error(request, f"未执行：{errors_text(form)}")
         return redirect(back)
@@ -107,11 +79,9 @@ def posting_bulk(request):
     done, refused = 0, []
     for posting in visible.select_related("cadre").order_by("cadre__name", "pk"):
         try:
-            _call(action, posting, request.user, form.cleaned_data)
+            services.posting_perform(action=action, posting=posting, by=request.user, arguments=form.cleaned_data)
             done += 1
-        except TransitionRefused as e:
-            refused.append(f"{posting.cadre.name}：{e}")
-        except Posting.DoesNotExist as e:
+        except (TransitionRefused, Posting.DoesNotExist) as e:
             refused.append(f"{posting.cadre.name}：{e}")
     if done:
         messages.success(request, f"“{label}”已完成 {done} 人。")
@@ -127,7 +97,7 @@ def _detail(request, posting: Posting, *, bound=None, status: int = 200):
     forms = [
         {"name": a, "label": TRANSITIONS[a].label, "form": bound[1] if bound and bound[0] == a else _action_form(a, posting)}
         for a in actions
-        if a != "assign"
+        if not TRANSITIONS[a].own_page
     ]
     cadre = posting.cadre
     return render(
@@ -136,7 +106,7 @@ def _detail(request, posting: Posting, *, bound=None, status: int = 200):
         {
             "posting": posting,
             "cadre": cadre,
-            "id_number": cadre.id_number if request.user.role in FULL_ID_ROLES or request.user.is_superuser else masked_id(cadre.id_number),
+            "id_number": cadre.id_number if can(request.user, SEE_FULL_ID_NUMBERS) else masked_id(cadre.id_number),
             "events": posting.events.select_related("actor"),
             "action_forms": forms,
             "can_assign": "assign" in actions,
@@ -156,13 +126,13 @@ def posting_act(request, pk: int, action: str):
     because the action is no longer this user's to take (done meanwhile, another role): back to
     the page with the reason as a message."""
     posting = _posting_or_404(request, pk)
-    if action not in ACTION_FORMS:
+    if action not in TRANSITIONS or TRANSITIONS[action].own_page:
         raise Http404("没有这项操作。")
     form = _action_form(action, posting, request.POST)
     label = TRANSITIONS[action].label
     if form.is_valid():
         try:
-            _call(action, posting, request.user, form.cleaned_data)
+            services.posting_perform(action=action, posting=posting, by=request.user, arguments=form.cleaned_data)
         except TransitionRefused as e:
             attach_refusal(form, e)
         except Posting.DoesNotExist:
@@ -189,11 +159,9 @@ def posting_assign(request, pk: int):
         form = AssignForm(request.POST)
         code = request.POST.get("village", "")[:12]
         if form.is_valid():
-            village = Village.objects.filter(code=code).select_related("county").first()
+            village = form.cleaned_data["village"]
             try:
-                if village is None:
-                    raise TransitionRefused("没有这个村。")
-                services.posting_assign(posting=posting, by=request.user, village=village, reason=form.cleaned_data["reason"])
+                services.posting_perform(action="assign", posting=posting, by=request.user, arguments=form.cleaned_data)
             except TransitionRefused as e:
                 failed = {"village": code, "reason": form.cleaned_data["reason"], "error": str(e)}
             except Posting.DoesNotExist:

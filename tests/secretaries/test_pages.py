@@ -345,3 +345,36 @@ class TestTodos:
 
     def test_no_nav_for_a_township(self, as_user, lanyi_user):
         assert "选派人选" not in as_user(lanyi_user).get("/").content.decode()
+
+
+class TestCapabilities:
+    """What the pages offer follows the capability table (dispatch.roles), not role names."""
+
+    def test_a_step_missing_from_the_table_loses_its_todo_its_bulk_action_and_its_button(self, as_user, monkeypatch, unit_user, applied):
+        from dispatch import roles
+
+        client = as_user(unit_user)
+        assert counts(unit_user) == {"待资格审查的报名人选": 1}
+        assert [v for v, _ in client.get(reverse("secretaries:list")).context["bulk_form"].fields["action"].choices] == [
+            "",
+            "qualify",
+            "recommend",
+        ]
+        monkeypatch.setitem(roles.ROLE_CAPABILITIES, "unit", roles.ROLE_CAPABILITIES["unit"] - {roles.POSTING_QUALIFY})
+        assert counts(unit_user) == {}
+        assert [v for v, _ in client.get(reverse("secretaries:list")).context["bulk_form"].fields["action"].choices] == ["", "recommend"]
+        assert 'data-action="qualify"' not in client.get(reverse("secretaries:detail", args=[applied.pk])).content.decode()
+        before = PostingEvent.objects.count()
+        response = client.post(reverse("secretaries:bulk"), {"action": "qualify", "ids": [applied.pk]})
+        assert messages_of(response)[0].startswith("未执行：批量操作：")
+        assert "不能对山西省国土资源厅的人选进行“资格审查通过”" in messages_of(act(client, applied, "qualify"))[-1]
+        assert PostingEvent.objects.count() == before
+
+    def test_full_id_numbers_follow_the_capability(self, as_user, monkeypatch, poverty_office_user, recommended):
+        from dispatch import roles
+
+        number = recommended.cadre.id_number
+        monkeypatch.setitem(
+            roles.ROLE_CAPABILITIES, "poverty_office", roles.ROLE_CAPABILITIES["poverty_office"] | {roles.SEE_FULL_ID_NUMBERS}
+        )
+        assert number in as_user(poverty_office_user).get(reverse("secretaries:detail", args=[recommended.pk])).content.decode()

@@ -9,8 +9,6 @@ from dispatch.models import QuotaAllocation
 from secretaries.models import Posting, PostingEvent
 from secretaries.services import (
     TransitionRefused,
-    allowed_actions,
-    eligibility_failures,
     posting_apply,
     posting_approve,
     posting_assign,
@@ -27,6 +25,7 @@ from secretaries.services import (
     postings_perform,
     uncovered_target_villages,
 )
+from secretaries.transitions import allowed_actions, eligibility_failures
 from tests.secretaries.conftest import cadre_for
 
 MEETING = datetime.date(2015, 7, 1)
