@@ -10,7 +10,8 @@ from django.utils import timezone
 from dispatch.models import DispatchingUnit
 from reports.dashboards import coverage_by_region, pipeline_counts, quota_fulfilment, submissions_against_deadline
 from reports.models import CountyDeadline, deadline_for
-from reports.submissions import city_return, county_statuses, county_submit
+from reports.selectors import county_statuses
+from reports.services import city_return, county_submit
 from secretaries.services import (
     posting_apply,
     posting_approve,
@@ -297,7 +298,7 @@ def statuses(result):
 
 
 def overview_statuses(campaign, city):
-    """The same regions as the submissions overview judges them (reports.submissions)."""
+    """The same regions as the submissions overview judges them (reports.selectors)."""
 
     def status(s):
         if not s.is_missing:
