@@ -189,3 +189,18 @@ def test_an_earlier_campaign_stays_readable_but_not_editable(client, province_us
     assert QuotaAllocation.objects.get(campaign=old, county__name="岢岚县", unit__name="山西省统计局").count == 6
 
     assert client.get("/quotas/?campaign=99999").status_code == 404
+
+
+def test_a_role_without_the_quota_capability_is_refused_the_page_and_the_menu_drops_it(client, xinzhou_user, monkeypatch):
+    from dispatch import roles
+    from dispatch.models import Role
+
+    client.force_login(xinzhou_user)
+    assert '<a href="/quotas/">名额分配</a>' in client.get("/").content.decode()
+
+    monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.CITY_ORG, roles.ROLE_CAPABILITIES[Role.CITY_ORG] - {roles.VIEW_QUOTAS})
+    for url in ("/quotas/", "/quotas/export/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "您的角色无权查看名额分配。" in response.content.decode()
+    assert 'href="/quotas/"' not in client.get("/").content.decode()

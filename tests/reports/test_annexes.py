@@ -649,3 +649,18 @@ def test_an_earlier_campaign_is_chosen_with_its_id(client, kelan_user, campaign,
     response = page(client, kelan_user, "/annexes/3/", campaign=older.pk)
     assert response.status_code == 200 and "王秀英" not in response.content.decode()
     assert response.context["selection"].campaign == older
+
+
+def test_a_role_without_the_annex_capability_is_refused_the_pages_and_the_menu_drops_them(client, kelan_user, campaign, monkeypatch):
+    from dispatch import roles
+    from dispatch.models import Role
+
+    client.force_login(kelan_user)
+    assert '<a href="/annexes/">台账统计</a>' in client.get("/").content.decode()
+
+    monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.COUNTY_ORG, roles.ROLE_CAPABILITIES[Role.COUNTY_ORG] - {roles.VIEW_ANNEXES})
+    for url in ("/annexes/", "/annexes/3/", "/annexes/3/xlsx/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "您的角色无权查看台账和统计表。" in response.content.decode()
+    assert 'href="/annexes/"' not in client.get("/").content.decode()
