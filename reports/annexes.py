@@ -518,6 +518,8 @@ def statistics_table(*, campaign: Campaign, region: Region, user) -> AnnexTable:
     # Postings outside every named row (a village with no township row, say) still count in 合计.
     stray = [Row("item", {"area": "其他", **dict.fromkeys(numeric, 0), **v}, code=str(k)) for k, v in found.items()]
     rows.extend(stray)
+    # Not total_label: 附表4's rows are areas and units (中央在晋单位, 省直单位 beside the cities), and
+    # the form names their sum 合计 at every level.
     rows.append(Row("total", _sum(rows, numeric), label="合计", code=region.code))
 
     return AnnexTable(ANNEX4, campaign, region, rows, statistics_checks(rows), reference_date=reference_date(campaign))

@@ -109,8 +109,8 @@ class Region(models.Model):
 
 # A target village (两类村): weak-organization or registered-poor (or both). The one definition:
 # the list's category filter, the summaries, the coverage plan, the dashboards and 附表1 count by
-# it; ``target_q(prefix)`` is the same condition seen from a model that reaches villages by
-# ``prefix`` (``target_q("village__")`` on postings).
+# it (``Village.is_target`` for one village in memory); ``target_q(prefix)`` is the same condition
+# seen from a model that reaches villages by ``prefix`` (``weak_q("village__")`` on postings).
 def weak_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}is_weak_organization": True})
 
@@ -211,6 +211,7 @@ class Village(models.Model):
 
     @property
     def is_target(self) -> bool:
+        """``TARGET`` for this one village, without a query."""
         return self.is_weak_organization or self.is_registered_poor
 
     @property
