@@ -299,6 +299,21 @@ def test_annex1_for_the_province_has_a_subtotal_per_city_and_a_provincial_total(
     assert (table.total.values["targets"], table.total.values["sent"]) == (9, 6)
 
 
+def test_annex1_is_the_county_summary_of_the_village_pages_plus_the_secretaries_sent(campaign, ledger, xinzhou_user):
+    from villages.selectors import county_category_summary
+
+    summary = county_category_summary(user=xinzhou_user)
+    table = summary_table(campaign=campaign, region=xinzhou_user.region, user=xinzhou_user)
+    [city] = summary["cities"]
+    assert [r.code for r in table.rows if r.kind == "item"] == [c["code"] for c in city["counties"]]
+    for county in city["counties"]:
+        row = table.row(county["code"]).values
+        assert [row[k] for k in ("villages", "weak", "poor", "both", "targets")] == [
+            county[k] for k in ("total", "weak", "poor", "both", "targets")
+        ]
+    assert table.total.label == summary["total_label"] == "合计"
+
+
 def test_annex1_check_fails_visibly_when_the_union_is_not_weak_plus_poor_minus_both(campaign, ledger, province_user):
     table = summary_table(campaign=campaign, region=region("140929"), user=province_user)
     table.rows[0].values["targets"] = 7  # what a wrong count would give

@@ -328,6 +328,21 @@ def test_before_the_deadline_a_submission_is_on_time_and_the_others_are_not_yet_
     assert {row.code: row.status for row in result["rows"]} == overview_statuses(campaign, xinzhou_user.region)
 
 
+@pytest.mark.parametrize(("day_after", "time", "late"), [(0, datetime.time(23, 59, 59), False), (1, datetime.time(0, 0), True)])
+def test_one_lateness_rule_the_deadline_day_is_on_time_the_next_is_late(
+    xinzhou_user, kelan_user, campaign, data, media, day_after, time, late
+):
+    deadline = deadline_for(campaign=campaign, level="county")
+    at = timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=day_after), time))
+    submission = county_submit(campaign=campaign, by=kelan_user, at=at)
+    expected = "late" if late else "on_time"
+    # The submission, the submissions overview and the dashboard judge it alike.
+    assert submission.is_late is late
+    assert overview_statuses(campaign, xinzhou_user.region)["140929"] == expected
+    result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
+    assert {row.code: row.status for row in result["rows"]}["140929"] == expected
+
+
 def test_a_returned_ledger_is_missing_again(xinzhou_user, kelan_user, campaign, data, media):
     submission = county_submit(campaign=campaign, by=kelan_user)
     city_return(submission=submission, by=xinzhou_user, reason="请补充党组织关系转入情况")
