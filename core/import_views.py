@@ -21,15 +21,19 @@ from core.columns import display_value
 from core.forms import ImportUploadForm
 from core.importing import FileRefused, ImportConflict, ImportRefused, RowError
 from core.models import ImportBatch
+from core.navigation import Capability
 
 CHANGES_PER_PAGE = 100
-HISTORY_PERMISSION = "core.view_importbatch"
 
 
 @dataclass(frozen=True)
 class ImportPages:
     resource_class: type
-    permission: str  # needed to upload and confirm
+    # What the user must hold (core.navigation.Capability: the project's capability table
+    # defines them): ``capability`` to upload and confirm, ``history_capability`` to read the
+    # history and download the original files.
+    capability: Capability
+    history_capability: Capability
     namespace: str  # URL namespace of the including urls.py, e.g. "villages"
     prefix: str = "import"  # URL names: import, import_preview, import_confirm, import_history, import_download
     title: str = "导入"
@@ -54,9 +58,9 @@ class ImportPages:
         urls = {"upload": self.name(), **{p: self.name(p) for p in ("preview", "confirm", "history", "download")}}
         return {"pages": self, "urls": urls, **extra}
 
-    def _require(self, request, permission: str) -> None:
-        if not request.user.has_perm(permission):
-            raise PermissionDenied(f"您的角色无权{self.title}。" if permission == self.permission else "您的角色无权查看导入记录。")
+    def _require(self, request, capability: Capability) -> None:
+        if not capability.held_by(request.user):
+            raise PermissionDenied(f"您的角色无权{capability.label}。")
 
     def _own_preview(self, request, batch_id: int) -> ImportBatch:
         # Only the uploader sees and confirms a preview; anyone else gets 404, like out of scope.
@@ -65,7 +69,7 @@ class ImportPages:
 
     # --- views -----------------------------------------------------------------------------
     def upload(self, request):
-        self._require(request, self.permission)
+        self._require(request, self.capability)
         form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
         refused = None
         if request.method == "POST" and form.is_valid():
@@ -105,12 +109,12 @@ class ImportPages:
         )
 
     def preview(self, request, batch_id: int):
-        self._require(request, self.permission)
+        self._require(request, self.capability)
         batch = self._own_preview(request, batch_id)
         return render(request, "imports/preview.html", self._preview_context(request, batch))
 
     def confirm(self, request, batch_id: int):
-        self._require(request, self.permission)
+        self._require(request, self.capability)
         batch = self._own_preview(request, batch_id)
         try:
             self.resource_class().confirm(batch=batch, user=request.user)
@@ -128,13 +132,13 @@ class ImportPages:
         return redirect(reverse(self.name("history")))
 
     def history(self, request):
-        self._require(request, HISTORY_PERMISSION)
+        self._require(request, self.history_capability)
         batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind).select_related("created_by")
         page = Paginator(batches, 50).get_page(request.GET.get("page"))
         return render(request, "imports/history.html", self._context(page=page))
 
     def download(self, request, batch_id: int):
-        self._require(request, HISTORY_PERMISSION)
+        self._require(request, self.history_capability)
         batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind), pk=batch_id)
         if not batch.file:
             raise Http404("该批次没有保存原始文件。")

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
+from core.scope import Scope
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
-from villages.models import Region, Village
+from villages.models import POOR, TARGET, Region, Village, scope_total_label
 
 Level = DispatchingUnit.Level
 
 VILLAGE_COUNTS = {
-    "targets": Count("id", filter=Q(is_weak_organization=True) | Q(is_registered_poor=True)),
-    "poor": Count("id", filter=Q(is_registered_poor=True)),
+    "targets": Count("id", filter=TARGET),
+    "poor": Count("id", filter=POOR),
 }
 
 # 省直 and 中央在晋 units are both 省级及以上: one column, with 中央在晋 also shown on its own.
@@ -74,7 +75,7 @@ def coverage_plan(*, user: User, campaign: Campaign | None) -> dict:
     """The coverage plan of ``campaign`` over the counties ``user`` may see, grouped by city.
 
     Returns ``{"cities": [{"code", "name", "counties": [row, …], "subtotal": totals}, …],
-    "total": totals, "has_central": bool}``. A row is ``{"code", "name", "targets", "poor",
+    "total": totals, "total_label": 全省合计 or 合计, "has_central": bool}``. A row is ``{"code", "name", "targets", "poor",
     "provincial" (省直 and 中央在晋), "central", "city", "county", "quotas", "backfill",
     "excess", "upper", "poor_excess", "warnings": [{"mark", "text"}, …]}``; totals sum the rows (the
     backfill of a city is the sum of its counties' backfills, not a netting across counties)
@@ -114,4 +115,9 @@ def coverage_plan(*, user: User, campaign: Campaign | None) -> dict:
     for city in cities.values():
         city["subtotal"] = _totals(city["counties"])
     total = _totals(rows)
-    return {"cities": list(cities.values()), "total": total, "has_central": total["central"] > 0}
+    return {
+        "cities": list(cities.values()),
+        "total": total,
+        "total_label": scope_total_label(Scope.of(user)),
+        "has_central": total["central"] > 0,
+    }

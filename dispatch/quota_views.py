@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from core.import_views import ImportPages
+from dispatch import roles
 from dispatch.annex2 import annex2_quotas, annex2_workbook
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
-from dispatch.quota_resources import IMPORT_PERMISSION, QuotaResource
+from dispatch.quota_resources import QuotaResource
 from dispatch.quota_services import Cell, QuotaRefused, quota_matrix_save
 from dispatch.selectors import chosen_campaign
 from villages.models import Region
 
-EDIT_PERMISSION = "dispatch.change_quotaallocation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,13 +36,15 @@ def _int_list(values: list[str]) -> list[int]:
 
 
 def _selection(request):
-    """The campaign, the chosen city (or None) and the counties of the page, all in scope."""
+    """The campaign, the chosen city (or None) and the counties of the page, all in scope. The
+    city is chosen by its division code (``?city=140900``), as on the village and unit lists."""
     user = request.user
+    roles.require(user, roles.VIEW_QUOTAS)
     campaign, _ = chosen_campaign(request)
     cities = Region.objects.visible_to(user).filter(level=Region.Level.CITY).order_by("code")
     city = None
     if request.GET.get("city"):
-        city = cities.filter(pk=request.GET["city"] if request.GET["city"].isdigit() else 0).first()
+        city = cities.filter(code=request.GET["city"]).first()
         if city is None:
             raise Http404("没有这个市，或不在您的管辖范围内。")
     counties = Region.objects.visible_to(user).filter(level=Region.Level.COUNTY)
@@ -92,7 +94,7 @@ def _matrix(counties, quotas, extra_units, overrides=None) -> dict:
 def _render(request, *, status=200, errors=(), overrides=None, originals=None):
     user = request.user
     campaign, cities, city, counties, quotas = _selection(request)
-    can_edit = user.has_perm(EDIT_PERMISSION) and campaign is not None and campaign.is_current and campaign.is_open
+    can_edit = roles.can(user, roles.EDIT_QUOTAS) and campaign is not None and campaign.is_current and campaign.is_open
     added = []
     addable = DispatchingUnit.objects.none()
     if can_edit:
@@ -111,7 +113,7 @@ def _render(request, *, status=200, errors=(), overrides=None, originals=None):
         "city": city,
         "matrix": matrix,
         "can_edit": can_edit,
-        "can_import": user.has_perm(IMPORT_PERMISSION),
+        "can_import": roles.can(user, roles.EDIT_QUOTAS),
         "added": added,
         "addable": addable,
         "errors": list(errors),
@@ -126,8 +128,7 @@ def quota_matrix(request):
 
 
 def _save(request):
-    if not request.user.has_perm(EDIT_PERMISSION):
-        raise PermissionDenied("您的角色无权修改名额分配。")
+    roles.require(request.user, roles.EDIT_QUOTAS)
     campaign, _, _, counties, _ = _selection(request)
     if campaign is None:
         raise Http404("没有当前选派批次。")
@@ -186,7 +187,8 @@ def quota_export(request):
 
 quota_import = QuotaImportPages(
     resource_class=QuotaResource,
-    permission=IMPORT_PERMISSION,
+    capability=roles.EDIT_QUOTAS,
+    history_capability=roles.VIEW_IMPORT_HISTORY,
     namespace="quotas",
     title="导入名额分配表（附表2）",
     item="条名额",

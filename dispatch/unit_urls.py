@@ -1,14 +1,15 @@
 from django.urls import include, path
 
 from core.import_views import ImportPages
-from dispatch import unit_views
+from dispatch import roles, unit_views
 from dispatch.unit_resources import DispatchingUnitResource
 
 app_name = "units"
 
 unit_import = ImportPages(
     resource_class=DispatchingUnitResource,
-    permission="dispatch.import_dispatchingunit",
+    capability=roles.IMPORT_UNITS,
+    history_capability=roles.VIEW_IMPORT_HISTORY,
     namespace="units",
     title="导入派出单位",
     item="个单位",

@@ -7,7 +7,6 @@ user's scope answers 404 like one that does not exist. The import pages are Impo
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,22 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.filters import sort_links
+from dispatch import roles
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from dispatch.unit_filters import PAGE_SIZE, DispatchingUnitFilterSet
 from dispatch.unit_resources import units_xlsx_tempfile
 
-VIEW_PERMISSION = "dispatch.view_dispatchingunit"
-EXPORT_PERMISSION = "dispatch.export_dispatchingunit"
-IMPORT_PERMISSION = "dispatch.import_dispatchingunit"
-
-
-def _require_view(request) -> None:
-    if not request.user.has_perm(VIEW_PERMISSION):
-        raise PermissionDenied("您的角色无权查看派出单位。")
-
 
 def unit_list(request):
-    _require_view(request)
+    roles.require(request.user, roles.VIEW_UNITS)
     filterset = DispatchingUnitFilterSet(request.GET or None, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -41,15 +32,14 @@ def unit_list(request):
             "error_lines": filterset.error_lines() if filterset.is_bound else [],
             "page": page,
             "sort": sort_links(request, ("level", "name", "region"), "level"),
-            "can_export": request.user.has_perm(EXPORT_PERMISSION),
-            "can_import": request.user.has_perm(IMPORT_PERMISSION),
+            "can_export": roles.can(request.user, roles.EXPORT_UNITS),
+            "can_import": roles.can(request.user, roles.IMPORT_UNITS),
         },
     )
 
 
 def unit_export(request):
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied("您的角色无权导出派出单位。")
+    roles.require(request.user, roles.EXPORT_UNITS)
     filterset = DispatchingUnitFilterSet(request.GET or None, request=request)
     if filterset.is_bound and not filterset.is_valid():
         # The list page shows what is wrong with the filters; export nothing meanwhile.
@@ -63,7 +53,7 @@ def unit_export(request):
 
 
 def unit_detail(request, pk: int):
-    _require_view(request)
+    roles.require(request.user, roles.VIEW_UNITS)
     unit = get_object_or_404(DispatchingUnit.objects.visible_to(request.user).select_related("region__parent"), pk=pk)
     campaign = Campaign.current()
     quotas = (

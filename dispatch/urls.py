@@ -14,7 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("villages/", include("villages.urls")),
+    path("villages/", include("dispatch.village_urls")),
     path("units/", include("dispatch.unit_urls")),
     path("coverage/", include("dispatch.coverage_urls")),
     path("quotas/", include("dispatch.quota_urls")),

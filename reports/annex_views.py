@@ -13,14 +13,14 @@ import tempfile
 from dataclasses import dataclass
 from itertools import islice
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from dispatch.models import Campaign, Role
+from dispatch import roles
+from dispatch.models import Campaign
 from dispatch.selectors import chosen_campaign
 from reports.annex_xlsx import write_xlsx
 from reports.annexes import (
@@ -35,10 +35,7 @@ from reports.annexes import (
 )
 from villages.models import Region
 
-# The organization departments that keep and compile the ledgers, the poverty office (to read)
-# and administrators; units, townships and secretaries have no annex of their own.
 LEDGER_PAGE_SIZE = 1000  # 附表3 rows per screen page: a county's or a city's ledger fits on one
-ANNEX_ROLES = frozenset({Role.PROVINCIAL_ORG, Role.POVERTY_OFFICE, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN})
 REGION_LEVELS = (Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)
 ANNEX_NOTES = {
     "1": "按县（市、区）统计行政村、党组织软弱涣散村、建档立卡贫困村及已选派第一书记的村数。",
@@ -65,8 +62,7 @@ class Selection:
 
 def _selection(request) -> Selection:
     user = request.user
-    if not (user.is_superuser or user.role in ANNEX_ROLES):
-        raise PermissionDenied("台账和统计表由各级党委组织部编制，您的角色无权查看。")
+    roles.require(user, roles.VIEW_ANNEXES)
     campaign, campaigns = chosen_campaign(request)
     in_scope = Region.objects.visible_to(user).filter(level__in=REGION_LEVELS)
     if user.region is not None and user.region.level in REGION_LEVELS:
@@ -150,12 +146,14 @@ def annex_page(request, annex: str):
         if annex == "3":
             # On screen a page of rows at a time (the province's ledger is over 9,000 rows); the
             # serial numbers run on, and the .xlsx holds them all.
-            total = ledger_queryset(campaign=campaign, region=region).count()
+            total = ledger_queryset(campaign=campaign, region=region, user=request.user).count()
             page = Paginator(range(total), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
-            rows = islice(ledger_rows(campaign=campaign, region=region), page.start_index() - 1 if total else 0, page.end_index())
+            rows = islice(
+                ledger_rows(campaign=campaign, region=region, user=request.user), page.start_index() - 1 if total else 0, page.end_index()
+            )
             context.update(lines=_ledger_lines(layout, rows), page=page, total=total)
         else:
-            table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region)
+            table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region, user=request.user)
             context["lines"] = [{"kind": row.kind, "cells": _cells(layout, row.values, row.label), "code": row.code} for row in table.rows]
             context.update(checks=table.checks, failed_checks=table.failed_checks)
             if annex == "4":
@@ -171,7 +169,7 @@ def annex_xlsx(request, annex: str):
     # A temporary file, not memory: the province's ledger is written row by row and sent in chunks.
     file = tempfile.TemporaryFile(suffix=".xlsx")
     try:
-        write_xlsx(annex, campaign=selection.campaign, region=selection.region, out=file)
+        write_xlsx(annex, campaign=selection.campaign, region=selection.region, user=request.user, out=file)
     except BaseException:
         file.close()
         raise

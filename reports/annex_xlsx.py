@@ -19,7 +19,7 @@ from typing import IO
 
 import xlsxwriter
 
-from dispatch.models import Campaign
+from dispatch.models import Campaign, User
 from reports.annexes import LAYOUTS, Layout, department_name, ledger_rows, statistics_table, summary_table
 from villages.models import Region
 
@@ -162,11 +162,11 @@ def _finish(workbook, sheet, layout: Layout, formats: _Formats, last_row: int) -
     workbook.close()
 
 
-def _write_ledger(out: IO[bytes], *, campaign: Campaign, region: Region, rows: Iterable[dict] | None = None) -> int:
+def _write_ledger(out: IO[bytes], *, campaign: Campaign, region: Region, user: User, rows: Iterable[dict] | None = None) -> int:
     layout = LAYOUTS["3"]
     workbook, sheet, formats, row = _start(out, layout, region, layout.title_for(region))
     count = 0
-    for values in rows if rows is not None else ledger_rows(campaign=campaign, region=region):
+    for values in rows if rows is not None else ledger_rows(campaign=campaign, region=region, user=user):
         row += 1
         count += 1
         _write_row(sheet, row, layout, formats, values)
@@ -187,15 +187,15 @@ def _write_table(out: IO[bytes], table) -> None:
     _finish(workbook, sheet, layout, formats, row)
 
 
-def write_xlsx(annex: str, *, campaign: Campaign, region: Region, out: IO[bytes]) -> None:
+def write_xlsx(annex: str, *, campaign: Campaign, region: Region, user: User, out: IO[bytes]) -> None:
     """Write 附表``annex`` ("1", "3" or "4") of ``campaign`` for ``region`` (province, city or
-    county; the caller has checked it is in the user's scope) as a workbook to the binary file
-    object ``out``."""
+    county; the caller has checked it is in the user's scope), as ``user`` sees it, as a
+    workbook to the binary file object ``out``."""
     if annex == "3":
-        _write_ledger(out, campaign=campaign, region=region)
+        _write_ledger(out, campaign=campaign, region=region, user=user)
     elif annex == "1":
-        _write_table(out, summary_table(campaign=campaign, region=region))
+        _write_table(out, summary_table(campaign=campaign, region=region, user=user))
     elif annex == "4":
-        _write_table(out, statistics_table(campaign=campaign, region=region))
+        _write_table(out, statistics_table(campaign=campaign, region=region, user=user))
     else:
         raise ValueError(f"no annex {annex!r}: expected one of 1, 3, 4")

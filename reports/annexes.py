@@ -6,9 +6,11 @@ the team's forms/annexes.md; the pages (reports.annex_views), the workbooks
 or adds a column edits ``ANNEX1``, ``ANNEX3`` or ``ANNEX4`` (and, for a new 附表4 column, its
 condition in ``statistics_conditions``), nothing else.
 
-Which postings an annex counts: those sent and not taken back — ``COUNTED_STATES`` (assigned,
-in office, ended). 附表1's 已选派第一书记数 counts the target villages that have a secretary
-assigned or in office now (``Posting.COVERING_STATES``).
+Which postings an annex counts: those the user sees (``Posting.objects.visible_to(user)``, the
+same postings as /postings/ lists) sent and not taken back — ``COUNTED_STATES`` (assigned, in
+office, ended) — into a county of the region. 附表1 is the per-county category summary of
+/villages/summary/ (``villages.selectors.county_category_summary``) with, per county, the target
+villages that have a secretary assigned or in office now (``Posting.COVERING_STATES``).
 
 附表1 and 附表4 are computed by the database (conditional ``Count`` over ``values()``
 groups): a handful of queries whatever the size of the province; only the ≤ 121 group rows
@@ -31,7 +33,8 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Val
 
 from dispatch.models import Campaign, DispatchingUnit
 from secretaries.models import Cadre, Posting
-from villages.models import Region, Village
+from villages.models import TARGET, Region, Village, poor_q, weak_q
+from villages.selectors import county_category_summary
 
 # ---------------------------------------------------------------------------------------------
 # Layouts
@@ -263,8 +266,7 @@ def age_conditions(on: datetime.date, prefix: str = "cadre__") -> list[tuple[str
     ]
 
 
-WEAK = Q(village__is_weak_organization=True)
-POOR = Q(village__is_registered_poor=True)
+WEAK, POOR = weak_q("village__"), poor_q("village__")
 
 
 def statistics_conditions(campaign: Campaign) -> dict[str, Q]:
@@ -294,11 +296,16 @@ def statistics_conditions(campaign: Campaign) -> dict[str, Q]:
     return conditions
 
 
-def counted_postings(*, campaign: Campaign, region: Region):
-    """The postings an annex counts for ``region`` (province, city or county): sent in
-    ``campaign`` into a county inside the region. The caller has checked the region is in the
-    user's scope."""
-    return Posting.objects.filter(campaign=campaign, state__in=COUNTED_STATES, county__code__startswith=region.scope_prefix)
+def counted_postings(*, campaign: Campaign, region: Region, user):
+    """The postings an annex counts for ``region`` (province, city or county) as ``user`` sees
+    them: those the user sees (the candidate list's rule), sent in ``campaign`` into a county
+    inside the region. 省扶贫办, whose scope is provincial units' candidates, counts only theirs.
+    The caller has checked the region is in the user's scope."""
+    return (
+        Posting.objects.visible_to(user)
+        .filter(campaign=campaign, state__in=COUNTED_STATES)
+        .filter(county__code__startswith=region.scope_prefix)
+    )
 
 
 def month(day: datetime.date | None) -> str:
@@ -406,53 +413,46 @@ def summary_checks(rows: list[Row]) -> list[Check]:
     return checks
 
 
-def summary_table(*, campaign: Campaign, region: Region) -> AnnexTable:
-    """附表1 for ``region``: one row per county (grouped by city, with a 小计 per city when the
-    region holds more than one city) and a 合计 (全省合计 for the province). Two queries."""
-    counties = list(
-        Region.objects.filter(level=Region.Level.COUNTY, code__startswith=region.scope_prefix).select_related("parent").order_by("code")
-    )
-    covered = Posting.objects.filter(campaign=campaign, village=OuterRef("pk"), state__in=Posting.COVERING_STATES)
-    weak, poor = Q(is_weak_organization=True), Q(is_registered_poor=True)
-    counts = {
-        row.pop("county_id"): row
-        for row in Village.objects.filter(code__startswith=region.scope_prefix)
-        .values("county_id")
-        .annotate(
-            villages=Count("id"),
-            weak=Count("id", filter=weak),
-            poor=Count("id", filter=poor),
-            both=Count("id", filter=weak & poor),
-            targets=Count("id", filter=weak | poor),
-            sent=Count("id", filter=(weak | poor) & Q(Exists(covered))),
-        )
-        .order_by()
+def _annex1_values(county: dict, sent: dict[str, int]) -> dict[str, int]:
+    return {
+        "villages": county["total"],
+        **{key: county[key] for key in ("weak", "poor", "both", "targets")},
+        "sent": sent.get(county["code"], 0),
     }
+
+
+def summary_table(*, campaign: Campaign, region: Region, user) -> AnnexTable:
+    """附表1 for ``region``: one row per county (grouped by city, with a 小计 per city when the
+    region holds more than one city) and a 合计 (全省合计 for the province). The figures are the
+    county category summary of /villages/summary/; 已选派第一书记数 counts the target villages
+    with a secretary assigned or in office in ``campaign``. Two queries."""
+    summary = county_category_summary(user=user, region=region)
+    covered = Posting.objects.filter(campaign=campaign, village=OuterRef("pk"), state__in=Posting.COVERING_STATES)
+    sent = dict(
+        Village.objects.visible_to(user)
+        .filter(TARGET, Exists(covered), code__startswith=region.scope_prefix)
+        .values("county__code")
+        .annotate(sent=Count("id"))
+        .order_by()
+        .values_list("county__code", "sent")
+    )
     rows: list[Row] = []
-    cities: dict[int, list[Row]] = {}
-    for county in counties:
-        cities.setdefault(county.parent_id, []).append(
-            Row(
-                "item",
-                {"city": county.parent.name, "county": county.name, **dict.fromkeys(ANNEX1_SUMMED, 0), **counts.get(county.id, {})},
-                code=county.code,
-            )
-        )
     items: list[Row] = []
-    serial = 0
-    with_subtotals = len(cities) > 1
-    for city_rows in cities.values():
+    with_subtotals = len(summary["cities"]) > 1
+    for city in summary["cities"]:
+        city_rows = [
+            Row("item", {"serial": 0, "city": city["name"], "county": county["name"], **_annex1_values(county, sent)}, code=county["code"])
+            for county in city["counties"]
+        ]
         for row in city_rows:
-            serial += 1
-            row.values["serial"] = serial
+            row.values["serial"] = len(items) + 1
+            items.append(row)
         rows.extend(city_rows)
-        items.extend(city_rows)
         if with_subtotals:
-            city = city_rows[0].values["city"]
-            parent_code = next(c.parent.code for c in counties if c.code == city_rows[0].code)
-            rows.append(Row("subtotal", {"city": city, **_sum(city_rows, ANNEX1_SUMMED)}, label=f"{city}小计", code=parent_code))
-    total_label = "全省合计" if region.level == Region.Level.PROVINCE else "合计"
-    rows.append(Row("total", _sum(items, ANNEX1_SUMMED), label=total_label, code=region.code))
+            rows.append(
+                Row("subtotal", {"city": city["name"], **_sum(city_rows, ANNEX1_SUMMED)}, label=f"{city['name']}小计", code=city["code"])
+            )
+    rows.append(Row("total", _sum(items, ANNEX1_SUMMED), label=summary["total_label"], code=region.code))
 
     return AnnexTable(ANNEX1, campaign, region, rows, summary_checks(rows))
 
@@ -498,7 +498,7 @@ def statistics_checks(rows: list[Row]) -> list[Check]:
     return checks
 
 
-def statistics_table(*, campaign: Campaign, region: Region) -> AnnexTable:
+def statistics_table(*, campaign: Campaign, region: Region, user) -> AnnexTable:
     """附表4 for ``region`` (rows: see ``_statistics_grouping``) with a 合计 row, and the check that
     each column group (but 性别, which has 女 only) adds up to 选派总数 in every row. Two queries
     (the row names, the counts)."""
@@ -507,7 +507,7 @@ def statistics_table(*, campaign: Campaign, region: Region) -> AnnexTable:
     key_expr, groups = _statistics_grouping(region)
     found = {
         row.pop("row_key"): row
-        for row in counted_postings(campaign=campaign, region=region)
+        for row in counted_postings(campaign=campaign, region=region, user=user)
         .annotate(row_key=key_expr)
         .values("row_key")
         .annotate(**counts)
@@ -518,6 +518,8 @@ def statistics_table(*, campaign: Campaign, region: Region) -> AnnexTable:
     # Postings outside every named row (a village with no township row, say) still count in 合计.
     stray = [Row("item", {"area": "其他", **dict.fromkeys(numeric, 0), **v}, code=str(k)) for k, v in found.items()]
     rows.extend(stray)
+    # Not total_label: 附表4's rows are areas and units (中央在晋单位, 省直单位 beside the cities), and
+    # the form names their sum 合计 at every level.
     rows.append(Row("total", _sum(rows, numeric), label="合计", code=region.code))
 
     return AnnexTable(ANNEX4, campaign, region, rows, statistics_checks(rows), reference_date=reference_date(campaign))
@@ -560,11 +562,11 @@ def _labels(choices) -> dict[str, str]:
     return dict(choices.choices)
 
 
-def ledger_queryset(*, campaign: Campaign, region: Region):
+def ledger_queryset(*, campaign: Campaign, region: Region, user):
     """The ledger's postings as ``values()`` dicts, in the printed order (county, village)."""
     unit_level = Case(*[When(q, then=Value(label)) for _, label, q in unit_level_groups()], default=Value(""), output_field=CharField())
     return (
-        counted_postings(campaign=campaign, region=region)
+        counted_postings(campaign=campaign, region=region, user=user)
         .annotate(unit_level=unit_level)
         .order_by("county__code", "village__code", "id")
         .values(*LEDGER_FIELDS)
@@ -575,14 +577,14 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
     return _years_before(day, -years)
 
 
-def ledger_rows(*, campaign: Campaign, region: Region) -> Iterator[dict]:
-    """附表3 for ``region``: one dict per counted posting whose county lies inside ``region``
-    (province, city or county), keyed by ``ANNEX3``'s column keys plus ``posting_id``, in the
+def ledger_rows(*, campaign: Campaign, region: Region, user) -> Iterator[dict]:
+    """附表3 for ``region`` as ``user`` sees it: one dict per counted posting (``counted_postings``)
+    whose county lies inside ``region`` (province, city or county), keyed by ``ANNEX3``'s column keys plus ``posting_id``, in the
     printed order. Streams: the query is read in chunks of ``CHUNK_SIZE``."""
     sexes, statuses = _labels(Cadre.Sex), _labels(Cadre.PoliticalStatus)
     educations, ranks, sources = _labels(Cadre.Education), _labels(Cadre.Rank), _labels(Cadre.Source)
     term = campaign.term_years
-    for serial, p in enumerate(ledger_queryset(campaign=campaign, region=region).iterator(chunk_size=CHUNK_SIZE), start=1):
+    for serial, p in enumerate(ledger_queryset(campaign=campaign, region=region, user=user).iterator(chunk_size=CHUNK_SIZE), start=1):
         weak, poor = p["village__is_weak_organization"], p["village__is_registered_poor"]
         start = p["start_date"]
         end = p["end_date"] or (_add_years(start, term) if start else None)

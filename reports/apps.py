@@ -9,9 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import NavItem, register_nav, register_todo
         from dispatch import roles
-        from reports import submissions
+        from reports import selectors
 
         register_nav(NavItem("统计图表", "dashboard:index", roles.VIEW_DASHBOARD, order=50))
         register_nav(NavItem("台账统计", "annexes:index", roles.VIEW_ANNEXES, order=60))
         register_nav(NavItem("报送", "submissions:list", roles.VIEW_SUBMISSIONS, order=62))
-        register_todo(submissions.submission_todos)
+        register_todo(selectors.submission_todos)

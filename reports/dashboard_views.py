@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from dispatch.models import Campaign, Role, User
+from dispatch import roles
+from dispatch.models import Campaign, User
 from dispatch.selectors import chosen_campaign
 from reports import dashboards
 from villages.models import Region
-
-DASHBOARD_ROLES = frozenset({Role.PROVINCIAL_ORG, Role.POVERTY_OFFICE, Role.CITY_ORG, Role.COUNTY_ORG, Role.ADMIN})
 
 # The village list's filter that selects a region of each level (villages.filters).
 VILLAGE_REGION_PARAM = {Region.Level.CITY: "city", Region.Level.COUNTY: "county", Region.Level.TOWNSHIP: "township"}
@@ -101,8 +99,7 @@ def _chart(categories: list[str], series: list[dict], *, horizontal: bool, unit:
 
 def dashboard(request):
     user: User = request.user
-    if user.role not in DASHBOARD_ROLES:
-        raise PermissionDenied("统计图表供各级党委组织部、省扶贫办和系统管理员查看。")
+    roles.require(user, roles.VIEW_DASHBOARD)
     campaign, campaigns = chosen_campaign(request)
     region = _region(request)
 
@@ -210,7 +207,7 @@ def dashboard(request):
             "quotas": quotas,
             "quota_rows": quota_rows,
             "quota_scope": _quota_scope(user),
-            "show_submissions": user.role in dashboards.LEDGER_ROLES and campaign is not None,
+            "show_submissions": roles.can(user, roles.VIEW_LEDGER_STATUS) and campaign is not None,
             "submissions": submissions,
             "submission_rows": submission_rows,
             "submission_counts": [

@@ -20,11 +20,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
-from django.utils import timezone
 
-from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
-from reports.models import Submission, deadline_for
-from reports.submissions import ledger_postings
+from dispatch import roles
+from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
+from reports.models import Submission, deadline_for, is_past, late_from
+from reports.selectors import ledger_postings
 from secretaries.models import Posting
 from villages.filters import COVERAGE_CONDITIONS
 from villages.models import Region, Village
@@ -208,9 +208,6 @@ def quota_fulfilment(*, user: User, campaign: Campaign | None) -> dict:
     return {"rows": rows, "total": total}
 
 
-# Ledgers are the organization departments' business (reports.models.SubmissionQuerySet).
-LEDGER_ROLES = frozenset({Role.PROVINCIAL_ORG, Role.ADMIN, Role.CITY_ORG, Role.COUNTY_ORG})
-
 # A region against its deadline, in the order the chart shows them.
 SUBMISSION_STATUSES = {
     "on_time": "按期报送",
@@ -246,7 +243,7 @@ def submissions_against_deadline(*, user: User, campaign: Campaign | None, regio
     cities). Regions are counted only inside the user's scope, which for the organization
     departments is the scope of their submissions too; other roles see no ledgers."""
     empty = {"rows": [], "counts": {key: 0 for key in SUBMISSION_STATUSES}, "deadline": None, "level": None}
-    if campaign is None or user.role not in LEDGER_ROLES:
+    if campaign is None or not roles.can(user, roles.VIEW_LEDGER_STATUS):
         return empty
     if region.level == Region.Level.PROVINCE:
         regions, level = Region.objects.filter(parent=region, level=Region.Level.CITY), Submission.Level.CITY
@@ -255,8 +252,7 @@ def submissions_against_deadline(*, user: User, campaign: Campaign | None, regio
     else:
         regions, level = Region.objects.filter(pk=region.pk), Submission.Level.COUNTY
     deadline = deadline_for(campaign=campaign, level=level)
-    # Late is "submitted on a later day than the deadline", in the project's time zone.
-    cutoff = timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time.min))
+    cutoff = late_from(deadline)  # the lateness rule (reports.models)
     this_campaign = Q(submissions__campaign=campaign)
     is_open = this_campaign & Q(submissions__state__in=Submission.OPEN_STATES)
     rows = []
@@ -273,7 +269,6 @@ def submissions_against_deadline(*, user: User, campaign: Campaign | None, regio
         )
         .order_by("code")
     )
-    today = timezone.localdate()
     for r in figures:
         if r.on_time:
             status = "on_time"
@@ -282,7 +277,7 @@ def submissions_against_deadline(*, user: User, campaign: Campaign | None, regio
         elif not r.has_rows:
             status = "no_rows"
         else:
-            status = "overdue" if today > deadline else "pending"
+            status = "overdue" if is_past(deadline) else "pending"
         rows.append(SubmissionRow(r.code, r.name, level, deadline, status, r.submitted_at, r.latest_id, r.returned))
     counts = {key: sum(1 for row in rows if row.status == key) for key in SUBMISSION_STATUSES}
     return {"rows": rows, "counts": counts, "deadline": deadline, "level": level}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dispatch.models import Campaign, Role, User
 from reports.models import Submission
-from reports.submissions import city_accept, county_submit
+from reports.services import city_accept, county_submit
 from villages.models import Region
 
 CITY, LEFT_OUT = "140900", "140929"  # 忻州市, 岢岚县

@@ -2,7 +2,7 @@
 
 A submission freezes what it reports (the ledger rows as JSON, the two generated workbooks and
 their SHA-256 checksums) at the moment it is made; later edits of postings never reach it. Its
-state changes only through reports.submissions (one function per transition), each writing a
+state changes only through reports.services (one function per transition), each writing a
 SubmissionEvent.
 """
 
@@ -150,16 +150,29 @@ class Submission(models.Model):
         return self.state == self.State.ACCEPTED
 
     @property
-    def deciding_role(self) -> str:
-        return Role.CITY_ORG if self.level == self.Level.COUNTY else Role.PROVINCIAL_ORG
-
-    @property
     def deadline(self) -> datetime.date:
         return deadline_for(campaign=self.campaign, level=self.level)
 
     @property
     def is_late(self) -> bool:
-        return timezone.localdate(self.submitted_at) > self.deadline
+        return is_late(self.submitted_at, self.deadline)
+
+
+# Lateness, one rule for the submission pages, the overview, the 待办 and the dashboard: a
+# submission made on the deadline day (in the project's time zone) is on time, one made from
+# the next day on is late; a region with nothing submitted is overdue from then on.
+def late_from(deadline: datetime.date) -> datetime.datetime:
+    """The moment a submission due on ``deadline`` becomes late: the start of the next day."""
+    return timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time.min))
+
+
+def is_late(submitted_at: datetime.datetime, deadline: datetime.date) -> bool:
+    return submitted_at >= late_from(deadline)
+
+
+def is_past(deadline: datetime.date) -> bool:
+    """The deadline has passed: what is missing now is overdue."""
+    return timezone.now() >= late_from(deadline)
 
 
 def deadline_for(*, campaign: Campaign, level: str) -> datetime.date:

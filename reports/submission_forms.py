@@ -1,4 +1,4 @@
-"""The fields of the submission pages; the rules are reports.submissions'."""
+"""The fields of the submission pages; the rules are reports.services'."""
 
 from __future__ import annotations
 

@@ -11,53 +11,47 @@ a refusal (``SubmissionRefused``) is shown as the service worded it, and nothing
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from dispatch.models import Campaign, Role
+from dispatch import roles
+from dispatch.models import Campaign
 from dispatch.selectors import chosen_campaign
-from reports import submissions as services
+from reports import selectors, services
 from reports.models import Submission, deadline_for
+from reports.services import DECISIONS, SubmissionRefused
 from reports.submission_forms import DECISION_FORMS, CitySubmitForm, CountySubmitForm
-from reports.submissions import DECISIONS, SubmissionRefused
 from secretaries.forms import errors_text
 
-VIEW = "reports.view_submission"
-# The levels a role submits at.
-SUBMITTING_LEVEL = {Role.COUNTY_ORG: Submission.Level.COUNTY, Role.CITY_ORG: Submission.Level.CITY}
 # Columns of the snapshot shown on the page; the frozen 附表3 has them all.
 PAGE_COLUMNS = ("serial", "county", "township", "village", "name", "sex", "birth", "unit", "unit_level", "start", "notes")
 
 
 def _scoped(request):
+    roles.require(request.user, roles.VIEW_SUBMISSIONS)
     return Submission.objects.visible_to(request.user).select_related("region", "campaign", "submitted_by", "decided_by")
 
 
-@permission_required(VIEW, raise_exception=True)
 def submission_list(request):
     user = request.user
+    roles.require(user, roles.VIEW_SUBMISSIONS)
     campaign, campaigns = chosen_campaign(request)
-    context = {"campaign": campaign, "campaigns": campaigns, "submits": user.role in SUBMITTING_LEVEL}
+    context = {"campaign": campaign, "campaigns": campaigns, "submits": selectors.submitting_level(user) is not None}
     if campaign is not None:
-        if user.role == Role.CITY_ORG and user.region is not None:
-            context["regions"] = services.county_statuses(campaign=campaign, city=user.region)
-            context["regions_title"] = "各县（市、区）报送情况"
-        elif user.role in (Role.PROVINCIAL_ORG, Role.ADMIN) or user.is_superuser:
-            context["regions"] = services.city_statuses(campaign=campaign)
-            context["regions_title"] = "各市报送情况"
-        own = services.own_status(campaign=campaign, user=user)
+        overseen = selectors.overseen_regions(campaign=campaign, user=user)
+        if overseen is not None:
+            context.update(regions=overseen.statuses, regions_title=overseen.title)
+        own = selectors.own_status(campaign=campaign, user=user)
         context.update(
             own=own,
-            own_lock=services.lock_reason(own.latest) if own else "",
+            own_lock=selectors.lock_reason(own.latest) if own else "",
             submissions=_scoped(request).without_snapshot().filter(campaign=campaign),
         )
     return render(request, "reports/submission_list.html", context)
 
 
-@permission_required(VIEW, raise_exception=True)
 def submission_detail(request, pk: int):
     submission = get_object_or_404(_scoped(request).select_related("previous"), pk=pk)
     user = request.user
@@ -66,7 +60,7 @@ def submission_detail(request, pk: int):
         for a in services.allowed_decisions(submission=submission, user=user)
     ]
     own_region = user.region_id == submission.region_id
-    latest = services.latest_submission(campaign=submission.campaign, region=submission.region)
+    latest = selectors.latest_submission(campaign=submission.campaign, region=submission.region)
     keys = {key for key, _ in submission.columns}
     columns = [[key, label] for key, label in submission.columns if key in PAGE_COLUMNS and key in keys]
     return render(
@@ -75,13 +69,13 @@ def submission_detail(request, pk: int):
         {
             "submission": submission,
             "decisions": decisions,
-            "events": services.history(submission),
-            "diff": services.diff_since_previous(submission),
+            "events": selectors.history(submission),
+            "diff": selectors.diff_since_previous(submission),
             "columns": columns,
             "rows": [[row.get(key, "") for key, _ in columns] for row in submission.rows],
             "is_latest": latest is not None and latest.pk == submission.pk,
             "next": getattr(submission, "next", None) if latest is None or latest.pk != submission.pk else None,
-            "lock_reason": services.lock_reason(submission) if own_region and submission.is_locked else "",
+            "lock_reason": selectors.lock_reason(submission) if own_region and submission.is_locked else "",
             "own_region": own_region,
             "may_resubmit": own_region
             and submission.state == Submission.State.RETURNED
@@ -91,20 +85,20 @@ def submission_detail(request, pk: int):
     )
 
 
-@permission_required(VIEW, raise_exception=True)
 def submission_new(request):
     """The county's or the city's submit page: what will be frozen, what changed since the
     returned submission, and (for a city) which counties are not accepted yet."""
     user = request.user
-    level = SUBMITTING_LEVEL.get(user.role)
+    roles.require(user, roles.VIEW_SUBMISSIONS)
+    level = selectors.submitting_level(user)
     campaign = Campaign.current()
-    if level is None or user.region is None:
+    if level is None:
         raise PermissionDenied("只有县委组织部和市委组织部报送台账。")
     if campaign is None:
         messages.error(request, "没有当前选派批次，无法报送。")
         return redirect("submissions:list")
     form_class = CitySubmitForm if level == Submission.Level.CITY else CountySubmitForm
-    latest = services.latest_submission(campaign=campaign, region=user.region)
+    latest = selectors.latest_submission(campaign=campaign, region=user.region)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if not form.is_valid():
@@ -131,8 +125,8 @@ def submission_new(request):
                 )
                 return redirect("submissions:detail", pk=submission.pk)
         return redirect("submissions:new")
-    lock = services.lock_reason(latest)
-    preview = None if lock else services.take_preview(campaign=campaign, region=user.region, previous=latest)
+    lock = selectors.lock_reason(latest)
+    preview = None if lock else selectors.take_preview(campaign=campaign, region=user.region, user=user, previous=latest)
     return render(
         request,
         "reports/submission_new.html",
@@ -150,7 +144,6 @@ def submission_new(request):
 
 
 @require_POST
-@permission_required(VIEW, raise_exception=True)
 def submission_decide(request, pk: int, action: str):
     submission = get_object_or_404(_scoped(request), pk=pk)
     if action not in DECISION_FORMS:
@@ -186,7 +179,6 @@ def submission_decide(request, pk: int, action: str):
     return redirect("submissions:detail", pk=submission.pk)
 
 
-@permission_required(VIEW, raise_exception=True)
 def submission_file(request, pk: int, kind: str):
     """One of the frozen files, as it was stored when submitted."""
     submission = get_object_or_404(_scoped(request).without_snapshot(), pk=pk)

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from dispatch import roles
 from secretaries import roster_views
 from secretaries.roster_resources import RosterResource
 
@@ -7,7 +8,8 @@ app_name = "roster"
 
 roster_import = roster_views.RosterImportPages(
     resource_class=RosterResource,
-    permission="secretaries.import_cadre",
+    capability=roles.IMPORT_ROSTER,
+    history_capability=roles.VIEW_IMPORT_HISTORY,
     namespace="roster",
     title="导入报名人员名单",
     item="人",

@@ -11,18 +11,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from core.import_views import HISTORY_PERMISSION, ImportPages
+from core.import_views import ImportPages
 from core.models import ImportBatch
-from dispatch.models import Role
+from dispatch import roles
 from secretaries.models import Cadre
 from secretaries.roster_resources import roster_xlsx_tempfile
 
-EXPORT_PERMISSION = "secretaries.export_cadre"
-
 
 def roster_export(request):
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied("您的角色无权导出报名人员名单。")
+    roles.require(request.user, roles.EXPORT_ROSTER)
     return FileResponse(
         roster_xlsx_tempfile(cadres=Cadre.objects.visible_to(request.user)),
         as_attachment=True,
@@ -40,11 +37,11 @@ class RosterImportPages(ImportPages):
 
     def _batches(self, request):
         batches = ImportBatch.objects.visible_to(request.user).filter(kind=self.resource_class.kind)
-        if request.user.has_perm(HISTORY_PERMISSION):
+        if self.history_capability.held_by(request.user):
             return batches
-        if request.user.role == Role.UNIT and request.user.unit_id is not None and request.user.has_perm(self.permission):
+        if self.capability.held_by(request.user) and request.user.unit_id is not None:
             return batches.filter(created_by__unit=request.user.unit_id)
-        raise PermissionDenied("您的角色无权查看导入记录。")
+        raise PermissionDenied(f"您的角色无权{self.history_capability.label}。")
 
     def history(self, request):
         batches = self._batches(request).select_related("created_by")

@@ -14,15 +14,15 @@ from django.db.models import Q
 
 from core.filters import YES_NO, KeyedOrderingFilter, ListFilterSet
 from core.scope import Scope
-from villages.models import POOR_COUNTY, Region, Village, VillageQuerySet
+from villages.models import POOR, POOR_COUNTY, TARGET, WEAK, Region, Village, VillageQuerySet
 
 # The category filter's choices; each is one condition on the two category flags.
 CATEGORY_CONDITIONS = {
-    "target": ("两类村", Q(is_weak_organization=True) | Q(is_registered_poor=True)),
-    "weak": ("党组织软弱涣散村", Q(is_weak_organization=True)),
-    "poor": ("建档立卡贫困村", Q(is_registered_poor=True)),
-    "both": ("两类兼有", Q(is_weak_organization=True, is_registered_poor=True)),
-    "none": ("非两类村", Q(is_weak_organization=False, is_registered_poor=False)),
+    "target": ("两类村", TARGET),
+    "weak": ("党组织软弱涣散村", WEAK),
+    "poor": ("建档立卡贫困村", POOR),
+    "both": ("两类兼有", WEAK & POOR),
+    "none": ("非两类村", ~TARGET),
 }
 
 # The secretary filter's choices: whether a village has a first secretary now, through the

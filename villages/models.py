@@ -82,10 +82,6 @@ class Region(models.Model):
         return self.code[: self.PREFIX_LENGTH[self.level]]
 
     @property
-    def is_poor_county(self) -> bool:
-        return self.is_national_key_county or self.is_contiguous_poor_area_county or self.is_provincial_poor_county
-
-    @property
     def poverty_labels(self) -> list[str]:
         labels = []
         if self.is_national_key_county:
@@ -111,13 +107,44 @@ class Region(models.Model):
         return "".join(r.name for r in [*self.ancestors(), self])
 
 
+# A target village (两类村): weak-organization or registered-poor (or both). The one definition:
+# the list's category filter, the summaries, the coverage plan, the dashboards and 附表1 count by
+# it (``Village.is_target`` for one village in memory); ``target_q(prefix)`` is the same condition
+# seen from a model that reaches villages by ``prefix`` (``weak_q("village__")`` on postings).
+def weak_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}is_weak_organization": True})
+
+
+def poor_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}is_registered_poor": True})
+
+
+def target_q(prefix: str = "") -> Q:
+    return weak_q(prefix) | poor_q(prefix)
+
+
+WEAK, POOR, TARGET = weak_q(), poor_q(), target_q()
+
+
+def total_label(*, prefix: str) -> str:
+    """What the last row of a table over the regions under ``prefix`` is called: 全省合计 when
+    they are all of Shanxi (the province's prefix, or "" for a scope that sees everything),
+    合计 otherwise."""
+    return "全省合计" if len(prefix) <= Region.PREFIX_LENGTH[Region.Level.PROVINCE] else "合计"
+
+
+def scope_total_label(scope) -> str:
+    """``total_label`` of a table over what a user's ``Scope`` (core.scope) sees."""
+    return total_label(prefix="" if scope.everything else scope.region_prefix or "")
+
+
 class VillageQuerySet(ScopedQuerySet):
     # A village's 12-digit code starts with its township's, county's, city's and province's.
     scope_region_fields = ("code",)
 
     def targets(self) -> VillageQuerySet:
         """The "两类村": weak-organization or registered-poor villages (or both)."""
-        return self.filter(Q(is_weak_organization=True) | Q(is_registered_poor=True))
+        return self.filter(TARGET)
 
     def search(self, text: str) -> VillageQuerySet:
         text = text.strip()
@@ -184,6 +211,7 @@ class Village(models.Model):
 
     @property
     def is_target(self) -> bool:
+        """``TARGET`` for this one village, without a query."""
         return self.is_weak_organization or self.is_registered_poor
 
     @property

@@ -1,15 +1,25 @@
-from django.urls import include, path, re_path
+"""The village registry's URLs, built for the capabilities the project gives them: villages
+imports no app above it, so dispatch/village_urls.py mounts these with the capability table's
+entries (as dispatch/apps.py registers their menu entries)."""
 
-from villages import views
+from django.urls import include, path
 
-app_name = "villages"
+from core.import_views import ImportPages
+from core.navigation import Capability
+from villages.resources import VillageResource
+from villages.views import VillagePages
 
-urlpatterns: list = [
-    path("", views.village_list, name="list"),
-    path("export/", views.village_export, name="export"),
-    path("summary/", views.county_summary, name="summary"),
-    # A village is addressed by its 12-digit 统计用区划代码.
-    re_path(r"^(?P<code>[0-9]{12})/$", views.village_detail, name="detail"),
-    # The village-list import (villages/import_views.py) keeps its own routes.
-    path("import/", include("villages.import_urls")),
-]
+
+def village_urlpatterns(*, view: Capability, export: Capability, import_: Capability, history: Capability) -> list:
+    pages = VillagePages(view=view, export=export)
+    village_import = ImportPages(
+        resource_class=VillageResource,
+        capability=import_,
+        history_capability=history,
+        namespace="villages",
+        title="导入村名单",
+        item="个村",
+        key_label="统计用区划代码",
+        help_template="villages/import_help.html",
+    )
+    return [*pages.urlpatterns(), path("import/", include(village_import.urlpatterns()))]

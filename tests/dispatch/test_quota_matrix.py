@@ -61,11 +61,27 @@ def test_the_city_sees_its_counties_with_totals_and_not_another_city_s(client, x
 
 def test_a_chosen_city_lists_all_its_counties_with_column_totals(client, province_user):
     client.force_login(province_user)
-    html = client.get(f"/quotas/?city={region(XINZHOU).pk}").content.decode()
+    html = client.get(f"/quotas/?city={region(XINZHOU).code}").content.decode()
     assert 'data-county="忻府区"' in html and row_total(html, "忻府区") == 0
     assert 'data-county="兴县"' not in html
     totals = [int(t) for t in re.findall(r'data-testid="column-total">(\d+)<', html)]
     assert len(totals) == 19 and sum(totals) == 76
+
+
+def test_the_city_is_chosen_by_its_division_code_as_on_the_village_and_unit_lists(client, province_user):
+    client.force_login(province_user)
+    xinzhou = region(XINZHOU)
+    response = client.get("/quotas/", {"city": XINZHOU})
+    assert response.status_code == 200 and response.context["city"] == xinzhou
+    html = response.content.decode()
+    # The picker, the export link and the add-a-unit form carry the code too.
+    assert f'<option value="{XINZHOU}" selected>忻州市</option>' in html
+    assert f"/quotas/export/?campaign={Campaign.current().pk}&amp;city={XINZHOU}" in html
+    assert f'<input type="hidden" name="city" value="{XINZHOU}">' in html
+    export = client.get("/quotas/export/", {"city": XINZHOU})
+    assert "忻州市" in export["Content-Disposition"] or "%E5%BF%BB%E5%B7%9E%E5%B8%82" in export["Content-Disposition"]
+    # A database id is no division code.
+    assert client.get("/quotas/", {"city": str(xinzhou.pk)}).status_code == 404
 
 
 def test_a_county_user_sees_only_its_county(client, kelan_user):
@@ -77,12 +93,12 @@ def test_a_county_user_sees_only_its_county(client, kelan_user):
 
 def test_a_city_out_of_scope_is_not_found(client, xinzhou_user):
     client.force_login(xinzhou_user)
-    assert client.get(f"/quotas/?city={region(LVLIANG).pk}").status_code == 404
+    assert client.get(f"/quotas/?city={region(LVLIANG).code}").status_code == 404
 
 
 def test_the_province_edits_cells_and_the_page_shows_the_new_totals(client, province_user):
     client.force_login(province_user)
-    url = f"/quotas/?city={region(XINZHOU).pk}"
+    url = f"/quotas/?city={region(XINZHOU).code}"
     response = client.post(url, kelan_form(山西省统计局="7", 山西省煤炭地质局="0"))
     assert response.status_code == 302 and response["Location"] == url
     assert count("岢岚县", "山西省统计局") == 7
@@ -165,7 +181,7 @@ def test_an_earlier_campaign_stays_readable_but_not_editable(client, province_us
     current = client.get("/quotas/").content.decode()
     assert 'data-county="岢岚县"' not in current  # the new campaign has no quotas yet
 
-    earlier = client.get(f"/quotas/?campaign={old.pk}&city={region(XINZHOU).pk}").content.decode()
+    earlier = client.get(f"/quotas/?campaign={old.pk}&city={region(XINZHOU).code}").content.decode()
     assert row_total(earlier, "岢岚县") == 24
     assert 'name="c-' not in earlier  # read only
     response = client.post(f"/quotas/?campaign={old.pk}", kelan_form(山西省统计局=7))
@@ -173,3 +189,18 @@ def test_an_earlier_campaign_stays_readable_but_not_editable(client, province_us
     assert QuotaAllocation.objects.get(campaign=old, county__name="岢岚县", unit__name="山西省统计局").count == 6
 
     assert client.get("/quotas/?campaign=99999").status_code == 404
+
+
+def test_a_role_without_the_quota_capability_is_refused_the_page_and_the_menu_drops_it(client, xinzhou_user, monkeypatch):
+    from dispatch import roles
+    from dispatch.models import Role
+
+    client.force_login(xinzhou_user)
+    assert '<a href="/quotas/">名额分配</a>' in client.get("/").content.decode()
+
+    monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.CITY_ORG, roles.ROLE_CAPABILITIES[Role.CITY_ORG] - {roles.VIEW_QUOTAS})
+    for url in ("/quotas/", "/quotas/export/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "您的角色无权查看名额分配。" in response.content.decode()
+    assert 'href="/quotas/"' not in client.get("/").content.decode()

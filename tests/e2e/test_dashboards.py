@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from reports.submissions import county_submit
+from reports.services import county_submit
 from tests.reports.test_dashboards import data, media, targets  # noqa: F401 (fixtures)
 from tests.secretaries.conftest import campaign, categories, county_unit, county_unit_user, kelan  # noqa: F401 (fixtures)
 

@@ -13,10 +13,10 @@ def test_province_edits_a_quota_in_the_matrix_and_exports_annex2(page, live_serv
     xinzhou = Region.objects.get(code="140900")
     login("shengzzb")
 
-    page.goto(f"{live_server.url}/quotas/?city={xinzhou.pk}")
+    page.goto(f"{live_server.url}/quotas/?city={xinzhou.code}")
     kelan = page.locator('tr[data-county="岢岚县"]')
     expect(kelan.get_by_test_id("row-total")).to_have_text("24")
-    expect(page.get_by_label("市", exact=True)).to_have_value(str(xinzhou.pk))
+    expect(page.get_by_label("市", exact=True)).to_have_value(xinzhou.code)
     screenshot("quota-matrix")
 
     kelan.get_by_label("岢岚县 山西省统计局").fill("9")

@@ -7,14 +7,18 @@ import io
 import openpyxl
 import pytest
 
+from dispatch.models import Role, User
 from reports.annex_xlsx import write_xlsx
 from reports.annexes import ANNEX1, ANNEX3, ANNEX4
 from tests.reports.test_annexes import campaign, ledger, region, units  # noqa: F401 (fixtures)
 
+# The workbooks as 省委组织部 reads them (everything); an unsaved user is enough for the scope.
+READER = User(username="reader", role=Role.PROVINCIAL_ORG)
+
 
 def workbook(annex: str, campaign, code: str):  # noqa: F811
     out = io.BytesIO()
-    write_xlsx(annex, campaign=campaign, region=region(code), out=out)
+    write_xlsx(annex, campaign=campaign, region=region(code), user=READER, out=out)
     out.seek(0)
     return openpyxl.load_workbook(out)
 
@@ -118,7 +122,7 @@ def test_the_provinces_summary_workbook_has_city_subtotals_and_the_provincial_to
 
 def test_an_unknown_annex_is_refused(campaign):  # noqa: F811
     with pytest.raises(ValueError):
-        write_xlsx("2", campaign=campaign, region=region("140929"), out=io.BytesIO())
+        write_xlsx("2", campaign=campaign, region=region("140929"), user=READER, out=io.BytesIO())
 
 
 def test_the_downloaded_ledger_prints_title_headers_and_footer_on_its_first_page(client, kelan_user, campaign, ledger, tmp_path):  # noqa: F811

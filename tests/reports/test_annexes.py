@@ -9,6 +9,7 @@ chosen villages so that every figure below can be counted by hand.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -242,8 +243,8 @@ def test_ages_are_taken_at_the_campaigns_arrival_deadline(campaign):
 # --- 附表1 --------------------------------------------------------------------------------------
 
 
-def test_annex1_counts_a_countys_villages_by_category_and_the_covered_target_villages(campaign, ledger):
-    table = summary_table(campaign=campaign, region=region("140929"))
+def test_annex1_counts_a_countys_villages_by_category_and_the_covered_target_villages(campaign, ledger, province_user):
+    table = summary_table(campaign=campaign, region=region("140929"), user=province_user)
     kelan = table.row("140929")
     total_villages = Village.objects.filter(county__code="140929").count()
     assert kelan.values == {
@@ -265,8 +266,8 @@ def test_annex1_counts_a_countys_villages_by_category_and_the_covered_target_vil
     assert [c.text for c in table.checks] == ["合计：两类村合计（去重）6 = 党组织软弱涣散村 3 + 建档立卡贫困村 5 − 两类兼有 2"]
 
 
-def test_annex1_for_a_city_lists_its_counties_only_without_subtotals(campaign, ledger):
-    table = summary_table(campaign=campaign, region=region("140900"))
+def test_annex1_for_a_city_lists_its_counties_only_without_subtotals(campaign, ledger, province_user):
+    table = summary_table(campaign=campaign, region=region("140900"), user=province_user)
     items = [r for r in table.rows if r.kind == "item"]
     assert len(items) == Region.objects.filter(parent__code="140900", level="county").count() == 15
     assert all(r.code.startswith("1409") for r in items)
@@ -277,8 +278,8 @@ def test_annex1_for_a_city_lists_its_counties_only_without_subtotals(campaign, l
     assert not [r for r in table.rows if r.kind == "subtotal"]
 
 
-def test_annex1_for_the_province_has_a_subtotal_per_city_and_a_provincial_total(campaign, ledger):
-    table = summary_table(campaign=campaign, region=region("140000"))
+def test_annex1_for_the_province_has_a_subtotal_per_city_and_a_provincial_total(campaign, ledger, province_user):
+    table = summary_table(campaign=campaign, region=region("140000"), user=province_user)
     subtotals = [r for r in table.rows if r.kind == "subtotal"]
     assert len(subtotals) == 11
     xinzhou = table.subtotal("140900")
@@ -298,31 +299,46 @@ def test_annex1_for_the_province_has_a_subtotal_per_city_and_a_provincial_total(
     assert (table.total.values["targets"], table.total.values["sent"]) == (9, 6)
 
 
-def test_annex1_check_fails_visibly_when_the_union_is_not_weak_plus_poor_minus_both(campaign, ledger):
-    table = summary_table(campaign=campaign, region=region("140929"))
+def test_annex1_is_the_county_summary_of_the_village_pages_plus_the_secretaries_sent(campaign, ledger, xinzhou_user):
+    from villages.selectors import county_category_summary
+
+    summary = county_category_summary(user=xinzhou_user)
+    table = summary_table(campaign=campaign, region=xinzhou_user.region, user=xinzhou_user)
+    [city] = summary["cities"]
+    assert [r.code for r in table.rows if r.kind == "item"] == [c["code"] for c in city["counties"]]
+    for county in city["counties"]:
+        row = table.row(county["code"]).values
+        assert [row[k] for k in ("villages", "weak", "poor", "both", "targets")] == [
+            county[k] for k in ("total", "weak", "poor", "both", "targets")
+        ]
+    assert table.total.label == summary["total_label"] == "合计"
+
+
+def test_annex1_check_fails_visibly_when_the_union_is_not_weak_plus_poor_minus_both(campaign, ledger, province_user):
+    table = summary_table(campaign=campaign, region=region("140929"), user=province_user)
     table.rows[0].values["targets"] = 7  # what a wrong count would give
     failed = [c for c in summary_checks(table.rows) if not c.ok]
     assert [c.text for c in failed] == ["岢岚县：两类村合计（去重）7 ≠ 党组织软弱涣散村 3 + 建档立卡贫困村 5 − 两类兼有 2（应为 6）"]
 
 
-def test_the_provinces_annex1_shows_the_notices_figures_with_the_demo_categories(campaign):
+def test_the_provinces_annex1_shows_the_notices_figures_with_the_demo_categories(campaign, province_user):
     mark_demo_categories()
-    total = summary_table(campaign=campaign, region=region("140000")).total.values
+    total = summary_table(campaign=campaign, region=region("140000"), user=province_user).total.values
     assert (total["weak"], total["poor"], total["both"], total["targets"]) == (2697, 7993, 794, 9896)
 
 
-def test_annex1_takes_two_queries_whatever_the_region(campaign, ledger, django_assert_num_queries):
+def test_annex1_takes_two_queries_whatever_the_region(campaign, ledger, django_assert_num_queries, province_user):
     for code in ("140000", "140900", "140929"):
         r = region(code)
         with django_assert_num_queries(2):
-            summary_table(campaign=campaign, region=r)
+            summary_table(campaign=campaign, region=r, user=province_user)
 
 
 # --- 附表3 --------------------------------------------------------------------------------------
 
 
-def test_ledger_rows_of_a_county_are_its_counted_postings_in_the_printed_form(campaign, ledger):
-    rows = list(ledger_rows(campaign=campaign, region=region("140929")))
+def test_ledger_rows_of_a_county_are_its_counted_postings_in_the_printed_form(campaign, ledger, province_user):
+    rows = list(ledger_rows(campaign=campaign, region=region("140929"), user=province_user))
     assert {r["posting_id"] for r in rows} == {ledger[k].pk for k in ("k_weak", "k_poor", "k_both", "k_ended", "k_university")}
     assert [r["serial"] for r in rows] == [1, 2, 3, 4, 5]
     assert set(rows[0]) == {*ANNEX3.keys, "posting_id"}
@@ -360,17 +376,17 @@ def test_ledger_rows_of_a_county_are_its_counted_postings_in_the_printed_form(ca
     assert (by_name["钱明"]["type_weak"], by_name["钱明"]["type_poor"], by_name["钱明"]["type_both"]) == ("", "", "")
 
 
-def test_ledger_rows_of_a_city_and_the_province(campaign, ledger):
-    city = list(ledger_rows(campaign=campaign, region=region("140900")))
+def test_ledger_rows_of_a_city_and_the_province(campaign, ledger, province_user):
+    city = list(ledger_rows(campaign=campaign, region=region("140900"), user=province_user))
     assert [r["county"] for r in city] == ["五寨县"] * 2 + ["岢岚县"] * 5  # by division code
-    province = list(ledger_rows(campaign=campaign, region=region("140000")))
+    province = list(ledger_rows(campaign=campaign, region=region("140000"), user=province_user))
     assert len(province) == 8 and province[-1]["city"] == "吕梁市"
 
 
-def test_ledger_rows_stream_in_one_query(campaign, ledger, django_assert_num_queries):
+def test_ledger_rows_stream_in_one_query(campaign, ledger, django_assert_num_queries, province_user):
     shanxi = region("140000")
     with django_assert_num_queries(1):
-        rows = ledger_rows(campaign=campaign, region=shanxi)
+        rows = ledger_rows(campaign=campaign, region=shanxi, user=province_user)
         next(rows)
         rest = list(rows)
     assert len(rest) == 7
@@ -379,8 +395,8 @@ def test_ledger_rows_stream_in_one_query(campaign, ledger, django_assert_num_que
 # --- 附表4 --------------------------------------------------------------------------------------
 
 
-def test_annex4_of_a_county_has_one_row_per_township_and_counts_each_group(campaign, ledger):
-    table = statistics_table(campaign=campaign, region=region("140929"))
+def test_annex4_of_a_county_has_one_row_per_township_and_counts_each_group(campaign, ledger, province_user):
+    table = statistics_table(campaign=campaign, region=region("140929"), user=province_user)
     townships = Region.objects.filter(parent__code="140929", level="township").count()
     assert len(table.rows) == townships + 1
     total = table.total.values
@@ -411,16 +427,16 @@ def _village_type_sum(table, code):
     return sum(row[k] for k in ANNEX4.group_keys("按派驻村类型")), row["total"]
 
 
-def test_annex4_checks_pass_when_every_village_is_a_target(campaign, ledger):
+def test_annex4_checks_pass_when_every_village_is_a_target(campaign, ledger, province_user):
     _mark(ledger["k_university"].village, weak=True)
-    table = statistics_table(campaign=campaign, region=region("140929"))
+    table = statistics_table(campaign=campaign, region=region("140929"), user=province_user)
     assert table.ok
     assert len(table.checks) == len(ANNEX4.checked_groups)  # one line per group, on the total
     assert all(c.ok for c in table.checks)
 
 
-def test_annex4_of_the_province_puts_central_and_provincial_units_in_their_own_rows(campaign, ledger):
-    table = statistics_table(campaign=campaign, region=region("140000"))
+def test_annex4_of_the_province_puts_central_and_provincial_units_in_their_own_rows(campaign, ledger, province_user):
+    table = statistics_table(campaign=campaign, region=region("140000"), user=province_user)
     areas = [r.label or r.values["area"] for r in table.rows]
     assert areas == [
         "太原市",
@@ -449,19 +465,19 @@ def test_annex4_of_the_province_puts_central_and_provincial_units_in_their_own_r
     assert table.total.values["unit_enterprise"] == 3
 
 
-def test_annex4_of_a_city_has_one_row_per_county(campaign, ledger):
-    table = statistics_table(campaign=campaign, region=region("140900"))
+def test_annex4_of_a_city_has_one_row_per_county(campaign, ledger, province_user):
+    table = statistics_table(campaign=campaign, region=region("140900"), user=province_user)
     assert len(table.rows) == 15 + 1
     assert table.row("140929").values["total"] == 5  # provincial and central units included
     assert table.row("140928").values["unit_enterprise"] == 1
     assert table.total.values["total"] == 7
 
 
-def test_annex4_takes_two_queries_whatever_the_region(campaign, ledger, django_assert_num_queries):
+def test_annex4_takes_two_queries_whatever_the_region(campaign, ledger, django_assert_num_queries, province_user):
     for code in ("140000", "140900", "140929"):
         r = region(code)
         with django_assert_num_queries(2):
-            statistics_table(campaign=campaign, region=r)
+            statistics_table(campaign=campaign, region=r, user=province_user)
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -523,6 +539,40 @@ def test_the_province_may_pick_a_city_or_a_county(client, province_user, campaig
 
 def test_the_poverty_office_reads_the_annexes(client, poverty_office_user, campaign, ledger):
     assert page(client, poverty_office_user, "/annexes/4/").status_code == 200
+
+
+def test_the_poverty_office_s_ledger_lists_only_the_provincial_units_secretaries_it_sees_in_the_candidate_list(
+    client, poverty_office_user, campaign, ledger
+):
+    import io
+
+    import openpyxl
+
+    # 省扶贫办's scope is provincial units' candidates: the ledger lists what /postings/ lists.
+    visible = Posting.objects.visible_to(poverty_office_user).filter(campaign=campaign, state__in=[S.ASSIGNED, S.IN_OFFICE, S.ENDED])
+    provincial = {ledger[k].pk for k in ("k_poor", "k_ended", "k_university")}
+    assert set(visible.values_list("pk", flat=True)) == provincial
+
+    body = page(client, poverty_office_user, "/annexes/3/").content.decode()
+    assert {int(pk) for pk in re.findall(r'data-posting="(\d+)"', body)} == provincial
+    for name in ("赵国强", "周文斌", "钱明"):
+        assert name in body
+    # A county unit's secretary, with her phone number, a central unit's, a city's: not the office's.
+    for name in ("王秀英", "13900000001", "孙立平", "吴海燕", "冯涛"):
+        assert name not in body
+
+    response = page(client, poverty_office_user, "/annexes/3/xlsx/")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [sheet.cell(r, 9).value for r in range(5, sheet.max_row + 1)]
+    everyone = {"赵国强", "周文斌", "钱明", "王秀英", "孙立平", "吴海燕", "郑凯", "冯涛"}
+    assert sorted(n for n in names if n in everyone) == ["周文斌", "赵国强", "钱明"]
+
+    # 附表4 counts the same postings: the three, all in the 省直单位 row.
+    table = page(client, poverty_office_user, "/annexes/4/").context
+    totals = {line["code"]: line["cells"] for line in table["lines"]}
+    assert totals["province"][1]["text"] == "3" and totals["central"][1]["text"] == "0"
+    assert totals["140000"][1]["text"] == "3"  # 合计
+    assert statistics_table(campaign=campaign, region=region("140000"), user=poverty_office_user).total.values["total"] == 3
 
 
 @pytest.mark.parametrize("fixture", ["lanyi_user", "unit_user", "secretary_user"])
@@ -614,3 +664,18 @@ def test_an_earlier_campaign_is_chosen_with_its_id(client, kelan_user, campaign,
     response = page(client, kelan_user, "/annexes/3/", campaign=older.pk)
     assert response.status_code == 200 and "王秀英" not in response.content.decode()
     assert response.context["selection"].campaign == older
+
+
+def test_a_role_without_the_annex_capability_is_refused_the_pages_and_the_menu_drops_them(client, kelan_user, campaign, monkeypatch):
+    from dispatch import roles
+    from dispatch.models import Role
+
+    client.force_login(kelan_user)
+    assert '<a href="/annexes/">台账统计</a>' in client.get("/").content.decode()
+
+    monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.COUNTY_ORG, roles.ROLE_CAPABILITIES[Role.COUNTY_ORG] - {roles.VIEW_ANNEXES})
+    for url in ("/annexes/", "/annexes/3/", "/annexes/3/xlsx/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "您的角色无权查看台账和统计表。" in response.content.decode()
+    assert 'href="/annexes/"' not in client.get("/").content.decode()

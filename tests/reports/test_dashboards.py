@@ -10,7 +10,8 @@ from django.utils import timezone
 from dispatch.models import DispatchingUnit
 from reports.dashboards import coverage_by_region, pipeline_counts, quota_fulfilment, submissions_against_deadline
 from reports.models import CountyDeadline, deadline_for
-from reports.submissions import city_return, county_statuses, county_submit
+from reports.selectors import county_statuses
+from reports.services import city_return, county_submit
 from secretaries.services import (
     posting_apply,
     posting_approve,
@@ -297,7 +298,7 @@ def statuses(result):
 
 
 def overview_statuses(campaign, city):
-    """The same regions as the submissions overview judges them (reports.submissions)."""
+    """The same regions as the submissions overview judges them (reports.selectors)."""
 
     def status(s):
         if not s.is_missing:
@@ -325,6 +326,21 @@ def test_before_the_deadline_a_submission_is_on_time_and_the_others_are_not_yet_
     result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
     assert statuses(result) == {"岢岚县": "on_time", "五寨县": "pending"}
     assert {row.code: row.status for row in result["rows"]} == overview_statuses(campaign, xinzhou_user.region)
+
+
+@pytest.mark.parametrize(("day_after", "time", "late"), [(0, datetime.time(23, 59, 59), False), (1, datetime.time(0, 0), True)])
+def test_one_lateness_rule_the_deadline_day_is_on_time_the_next_is_late(
+    xinzhou_user, kelan_user, campaign, data, media, day_after, time, late
+):
+    deadline = deadline_for(campaign=campaign, level="county")
+    at = timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=day_after), time))
+    submission = county_submit(campaign=campaign, by=kelan_user, at=at)
+    expected = "late" if late else "on_time"
+    # The submission, the submissions overview and the dashboard judge it alike.
+    assert submission.is_late is late
+    assert overview_statuses(campaign, xinzhou_user.region)["140929"] == expected
+    result = submissions_against_deadline(user=xinzhou_user, campaign=campaign, region=xinzhou_user.region)
+    assert {row.code: row.status for row in result["rows"]}["140929"] == expected
 
 
 def test_a_returned_ledger_is_missing_again(xinzhou_user, kelan_user, campaign, data, media):

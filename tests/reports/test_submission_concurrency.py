@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from reports.models import Submission, SubmissionEvent
-from reports.submissions import SubmissionRefused, city_accept, county_submit
+from reports.services import SubmissionRefused, city_accept, county_submit
 from tests.reports.test_submissions import campaign, categories, kelan_postings, media  # noqa: F401  (fixtures)
 
 pytestmark = [

@@ -1,4 +1,4 @@
-"""Ledger submissions county → city → province (reports.submissions and its pages)."""
+"""Ledger submissions county → city → province (reports.services, reports.selectors and the pages)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.utils import timezone
 from dispatch.models import DispatchingUnit, Role
 from reports import annexes
 from reports.models import DEFAULT_COUNTY_LEAD_DAYS, CountyDeadline, Submission, SubmissionEvent, deadline_for
-from reports.submissions import (
+from reports.selectors import submission_todos
+from reports.services import (
     SubmissionRefused,
     city_accept,
     city_return,
@@ -21,7 +22,6 @@ from reports.submissions import (
     county_submit,
     province_accept,
     province_return,
-    submission_todos,
 )
 from secretaries.services import (
     posting_apply,
@@ -151,7 +151,7 @@ class TestCountySubmit:
         rows, ledger = list(submitted.rows), submitted.ledger_file.open("rb").read()
         posting = kelan_postings["postings"][0]
         posting_recall(posting=posting, by=kelan_user, reason="工作调整")
-        assert len(list(annexes.ledger_rows(campaign=campaign, region=kelan_user.region))) == 2
+        assert len(list(annexes.ledger_rows(campaign=campaign, region=kelan_user.region, user=kelan_user))) == 2
         submitted = Submission.objects.get(pk=submitted.pk)
         assert submitted.rows == rows and submitted.row_count == 3
         data = submitted.ledger_file.open("rb").read()

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import ImportBatch
+from dispatch import roles
+from dispatch.models import Role
 from villages.columns import VILLAGE_COLUMNS
 from villages.demo import mark_demo_categories
 from villages.models import POOR_COUNTY, Region, Village, VillageCategoryChange
@@ -331,8 +333,10 @@ def test_the_export_of_invalid_filters_sends_back_to_the_list(client, kelan_user
     assert response["Location"] == f"{reverse('villages:list')}?township=140928100"
 
 
-def test_the_export_needs_the_permission(client, kelan_user):
-    kelan_user.groups.clear()  # whatever the role table grants, this user has no permission
+def test_the_export_needs_the_permission(client, kelan_user, monkeypatch):
+    # The county department's role without the export capability (dispatch.roles).
+    held = roles.ROLE_CAPABILITIES[Role.COUNTY_ORG] - {roles.EXPORT_VILLAGES}
+    monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.COUNTY_ORG, held)
     client.force_login(kelan_user)
     response = client.get(reverse("villages:export"))
     assert response.status_code == 403
@@ -479,3 +483,20 @@ def test_the_summary_is_one_aggregate_query(province_user, django_assert_num_que
     with django_assert_num_queries(1):
         summary = county_category_summary(user=province_user)
     assert sum(len(c["counties"]) for c in summary["cities"]) == Region.objects.filter(level="county").count()
+
+
+# Who may: the capability table -------------------------------------------------------------
+
+
+def test_a_role_without_the_village_capability_is_refused_the_pages_and_the_menu_drops_them(client, kelan_user, monkeypatch):
+    client.force_login(kelan_user)
+    menu = client.get(reverse("home")).content.decode()
+    assert '<a href="/villages/">村庄</a>' in menu and '<a href="/villages/summary/">两类村汇总</a>' in menu
+
+    monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.COUNTY_ORG, roles.ROLE_CAPABILITIES[Role.COUNTY_ORG] - {roles.VIEW_VILLAGES})
+    for url in (reverse("villages:list"), reverse("villages:summary"), reverse("villages:detail", args=[XIJIE])):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "您的角色无权查看村庄。" in response.content.decode()
+    menu = client.get(reverse("home")).content.decode()
+    assert 'href="/villages/"' not in menu and 'href="/villages/summary/"' not in menu
