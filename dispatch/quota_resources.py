@@ -128,9 +128,9 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         return check
 
     # --- the confirm ---------------------------------------------------------------------------
-    def _create_offered_units(self, rows: list[Planned], label: dict) -> list[Planned] | list[RowError]:
+    def _create_offered_units(self, rows: list[Planned], label: dict, *, user) -> tuple[list[Planned], list[RowError]]:
         """Create the units the preview offered (staged just before their first quota row) with
-        the units service, and point their quota rows at them; returns the quota rows."""
+        the units service, and point their quota rows at them: (the quota rows, problems)."""
         created = getattr(self, "created_units", None)
         if created is None:
             created = self.created_units = {}
@@ -145,11 +145,11 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
                 if s.values["new_unit"] in taken
             ]
             if late:
-                return late
+                return [], late
             try:
-                units = units_create(rows=[{"name": name, "region": province, **NEW_UNIT_DEFAULTS} for name in names], by=self.user)
+                units = units_create(rows=[{"name": name, "region": province, **NEW_UNIT_DEFAULTS} for name in names], by=user)
             except UnitsRefused as refused:
-                return [
+                return [], [
                     RowError(offers[i].row, label["unit"], message)
                     for i, fields in sorted(refused.errors.items())
                     for messages in fields.values()
@@ -165,16 +165,15 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
                 quotas.append(Planned(staged.row, staged.action, staged.key, values, staged.diff))
             else:
                 quotas.append(staged)
-        return quotas
+        return quotas, []
 
     def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
         label = {c.key: c.header for c in ANNEX2_COLUMNS}
         if not user.has_perm(IMPORT_PERMISSION):
             return [RowError(rows[0].row, label["county"], "您的角色已无权导入名额分配表。")]
-        self.user = user
-        rows = self._create_offered_units(rows, label)
-        if rows and isinstance(rows[0], RowError):
-            return rows
+        rows, problems = self._create_offered_units(rows, label, user=user)
+        if problems:
+            return problems
         visible = set(Region.objects.visible_to(user).filter(pk__in={r.values["county_id"] for r in rows}).values_list("id", flat=True))
         campaign_ids = {r.values["campaign_id"] for r in rows}
         # Locked here to compare with the preview; quotas_set locks them again (a no-op).
