@@ -31,7 +31,7 @@ from django.utils import timezone
 from import_export.results import Error, RowResult
 
 from core.bulk import insert_rows
-from core.columns import Column
+from core.columns import CellError, Column
 from core.models import ImportBatch, ImportRow
 from core.spreadsheets import FileRefused, Table, normalise_text, open_table, table_from_rows
 
@@ -113,9 +113,26 @@ class TwoStageImport:
     """The engine; a model's resource mixes it in and fills in the hooks."""
 
     kind: str = ""
-    kind_label: str = ""
     columns: Sequence[Column] = ()
     chunk_size = 2000
+    # Set for each import (preview_table), before start(): the file's columns and the header
+    # each one has in the file, for the messages.
+    present: set[str]
+    header: dict[str, str]
+    column: dict[str, Column]
+
+    # --- reading cells: each column's parser, the one error format ---------------------------
+    def error(self, errors: list[RowError], row: int, key: str, message: str) -> None:
+        errors.append(RowError(row, self.header[key], message))
+
+    def cell(self, record: dict, key: str, row: int, errors: list[RowError]):
+        """The value of ``record``'s cell ``key`` read by its column's parser, or None with the
+        problem added to ``errors`` as "第N行 列名：问题"."""
+        try:
+            return self.column[key].parse(record[key])
+        except CellError as e:
+            self.error(errors, row, key, str(e))
+            return None
 
     # --- hooks: each importer defines these -------------------------------------------------
     def start(self, *, user, table: Table) -> None:
@@ -158,11 +175,14 @@ class TwoStageImport:
 
     def preview_table(self, *, table: Table, user, batch: ImportBatch) -> ImportBatch:
         """Check every row of ``table`` and stage the changes on ``batch`` (saved here)."""
+        self.present = set(table.columns)
+        self.header = {c.key: table.headers.get(c.key, c.header) for c in self.columns}
+        self.column = {c.key: c for c in self.columns}
         self.start(user=user, table=table)
         batch.save()
-        kinds = {c.key: c.kind for c in self.columns}
+        compact = {c.key: c.parser.compact for c in self.columns}
         errors: list[RowError] = []
-        for chunk in chunked(self._records(table, kinds), self.chunk_size):
+        for chunk in chunked(self._records(table, compact), self.chunk_size):
             check = self.check_chunk(chunk, user=user)
             insert_rows(
                 ImportRow,
@@ -184,17 +204,17 @@ class TwoStageImport:
         return batch
 
     @staticmethod
-    def _records(table: Table, kinds: dict[str, str]) -> Iterator[tuple[int, dict]]:
+    def _records(table: Table, compact: dict[str, bool]) -> Iterator[tuple[int, dict]]:
         """Each non-blank data row as {column key: normalised text}; "" for absent columns."""
         positions = table.columns
-        absent = {key: "" for key in kinds if key not in positions}
+        absent = {key: "" for key in compact if key not in positions}
         for number, values in table.rows:
             if number <= table.header_row:
                 continue
             record = dict(absent)
             for key, position in positions.items():
                 cell = values[position] if position < len(values) else None
-                record[key] = normalise_text(cell, compact=kinds[key] != "text")
+                record[key] = normalise_text(cell, compact=compact[key])
             if any(record[key] for key in positions):
                 yield number, record
 

@@ -8,8 +8,35 @@ from import_export.formats import base_formats
 from core.admin import ScopedAdminMixin
 from dispatch import quota_admin  # noqa: F401  (registers the quota admin)
 from dispatch.models import Campaign, DispatchingUnit, User
-from dispatch.services import campaign_set_current, user_set_role
+from dispatch.services import (
+    UNIT_FIELDS,
+    UnitsRefused,
+    campaign_set_current,
+    units_create,
+    units_update,
+    units_validate,
+    user_set_role,
+)
 from dispatch.unit_resources import DispatchingUnitResource
+
+
+class DispatchingUnitForm(forms.ModelForm):
+    """Refuses what the units service would refuse (scope, a name its region has), as field
+    errors; ``user`` is the admin's request user (DispatchingUnitAdmin.get_form)."""
+
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            probe = DispatchingUnit(pk=self.instance.pk, **{f: cleaned.get(f) for f in UNIT_FIELDS})
+            try:
+                units_validate(units=[probe], by=self.user)
+            except UnitsRefused as refused:
+                for field, messages in refused.errors[0].items():
+                    for message in messages:
+                        self.add_error(field if field in self.fields else None, message)
+        return cleaned
 
 
 @admin.register(DispatchingUnit)
@@ -18,6 +45,7 @@ class DispatchingUnitAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     confirm as the units' import page."""
 
     resource_classes = [DispatchingUnitResource]
+    form = DispatchingUnitForm
     formats = [base_formats.XLSX, base_formats.CSV]
     # The export always has the import's columns (so it imports back): no field picker.
     skip_export_form = True
@@ -26,6 +54,18 @@ class DispatchingUnitAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     search_fields = ["name"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return type("DispatchingUnitForm", (super().get_form(request, obj, **kwargs),), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        # The form has asked the service's checks; the service asks them again as it writes.
+        values = {field: getattr(obj, field) for field in UNIT_FIELDS}
+        if change:
+            units_update(changes=[(obj, values)], by=request.user)
+        else:
+            (created,) = units_create(rows=[values], by=request.user)
+            obj.pk = created.pk
 
 
 @admin.register(Campaign)

@@ -15,18 +15,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.columns import Column
+from core.columns import NAME, Column, RegionName, Text, WholeNumber
 from dispatch.models import QuotaAllocation
-from villages.resources import region_short_name
+from villages.models import Region
+from villages.selectors import region_short_name
 
 TITLE = "省直单位选派机关优秀干部到村任第一书记名额分配表"
 ANNEX_LABEL = "附表2"
 
 ANNEX2_COLUMNS = [
-    Column("serial", "序号", ("编号",), kind="code", width=8),
-    Column("county", "县名", ("县", "县（市、区）", "县区", "县（区）"), required=True, kind="name", width=14),
-    Column("unit", "省直单位", ("派出单位", "单位", "单位名称", "省直单位名称"), required=True, kind="name", width=44),
-    Column("count", "选派人数", ("名额", "人数", "选派名额"), required=True, kind="code", width=12),
+    Column("serial", "序号", ("编号",), parser=Text(kind="code"), width=8),
+    Column(
+        "county", "县名", ("县", "县（市、区）", "县区", "县（区）"), required=True, parser=RegionName((Region.Level.COUNTY,)), width=14
+    ),
+    Column("unit", "省直单位", ("派出单位", "单位", "单位名称", "省直单位名称"), required=True, parser=NAME, width=44),
+    Column("count", "选派人数", ("名额", "人数", "选派名额"), required=True, parser=WholeNumber("选派人数"), width=12),
 ]
 
 THIN = Side(style="thin", color="000000")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dispatch.models import DispatchingUnit, Role, User
-from dispatch.services import user_create
+from dispatch.services import units_create, user_create
 from villages.demo import mark_demo_categories
 from villages.models import Region
 
@@ -53,12 +53,11 @@ def load_demo() -> list[str]:
     """Create what is missing; leave what exists alone, so a second run changes nothing
     (in particular it never resets a password someone has changed)."""
     created = []
-    unit, unit_created = DispatchingUnit.objects.get_or_create(
-        name=DEMO_UNIT["name"],
-        region=Region.objects.get(code=DEMO_UNIT["region_code"]),
-        defaults={k: DEMO_UNIT[k] for k in ("level", "kind", "is_agriculture_related")},
-    )
-    if unit_created:
+    region = Region.objects.get(code=DEMO_UNIT["region_code"])
+    unit = DispatchingUnit.objects.filter(name=DEMO_UNIT["name"], region=region).first()
+    if unit is None:
+        fields = {k: DEMO_UNIT[k] for k in ("name", "level", "kind", "is_agriculture_related")}
+        (unit,) = units_create(rows=[{**fields, "region": region}], by=None)
         created.append(f"派出单位 {unit.name}")
     flags = mark_demo_categories()
     if flags:

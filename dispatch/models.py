@@ -75,6 +75,23 @@ class DispatchingUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # The level of region each level of unit stands in: provincial and central units in the
+    # province, city units in their city, county units in their county.
+    REGION_LEVEL = {
+        Level.CENTRAL: Region.Level.PROVINCE,
+        Level.PROVINCE: Region.Level.PROVINCE,
+        Level.CITY: Region.Level.CITY,
+        Level.COUNTY: Region.Level.COUNTY,
+    }
+    LEVEL_NOUN = {Level.CENTRAL: "中央在晋单位", Level.PROVINCE: "省级单位", Level.CITY: "市级单位", Level.COUNTY: "县级单位"}
+
+    def clean(self) -> None:
+        if self.level in self.REGION_LEVEL and self.region_id is not None:
+            wanted = self.REGION_LEVEL[self.level]
+            if self.region.level != wanted:
+                noun, region = self.LEVEL_NOUN[self.level], self.region
+                raise ValidationError({"region": f"{noun}的所在区划应为{wanted.label}，而“{region.name}”是{region.get_level_display()}。"})
+
 
 class Campaign(models.Model):
     """A 选派批次: one round of sending first secretaries under one notice. Quotas, postings,

@@ -3,43 +3,27 @@ campaign, through the same two-stage engine as the village list (core.importing)
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
+from django.core.exceptions import PermissionDenied
 from import_export import resources
 
-from core.bulk import update_rows
 from core.importing import ChunkCheck, Planned, RowError, TwoStageImport
 from core.models import ImportBatch, ImportRow
 from core.spreadsheets import FileRefused, Table
 from dispatch.annex2 import ANNEX2_COLUMNS
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
+from dispatch.quota_services import QuotaCell, QuotaRefused, quotas_set
 from dispatch.reference import annex2_records
+from dispatch.services import UnitsRefused, units_create
 from villages.models import Region
-from villages.resources import region_short_name
+from villages.selectors import RegionNames
 
-WHOLE = re.compile(r"^[0-9]+$")
-NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-MAX_COUNT = 32767
 IMPORT_PERMISSION = "dispatch.import_quotaallocation"
 # A unit the table names that the system does not know yet: the preview offers to create it
 # as a provincial organ (the table is the provincial units'); its kind can be corrected later.
 NEW_UNIT = "new"
 NEW_UNIT_DEFAULTS = {"level": DispatchingUnit.Level.PROVINCE, "kind": DispatchingUnit.Kind.PARTY_GOVERNMENT}
-
-
-def parse_count(text: str) -> tuple[int | None, str]:
-    """The 选派人数 cell as (count, "") or (None, the problem)."""
-    if text == "":
-        return None, "不能为空。"
-    if WHOLE.match(text):
-        value = int(text)
-        return (value, "") if value <= MAX_COUNT else (None, f"“{text}”过大。")
-    if NUMBER.match(text):
-        if text.startswith("-"):
-            return None, f"“{text}”是负数，选派人数应为 0 或正整数。"
-        return None, f"“{text}”不是整数，选派人数应为整数。"
-    return None, f"“{text}”不是数字。"
 
 
 class QuotaResource(TwoStageImport, resources.ModelResource):
@@ -48,7 +32,6 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
     removes quotas)."""
 
     kind = "quotas"
-    kind_label = "名额分配表（附表2）"
     columns = ANNEX2_COLUMNS
 
     class Meta:
@@ -56,22 +39,16 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         fields = ("campaign", "unit", "county", "count")
 
     # 序号 and 县名 are merged over each county's units: fill them down before the checks.
-    def _records(self, table: Table, kinds: dict[str, str]):
-        return annex2_records(TwoStageImport._records(table, kinds))
+    def _records(self, table: Table, compact: dict[str, bool]):
+        return annex2_records(TwoStageImport._records(table, compact))
 
     # --- the checks --------------------------------------------------------------------------
     def start(self, *, user, table: Table) -> None:
         self.campaign = Campaign.current()
         if self.campaign is None:
             raise FileRefused("系统中没有当前选派批次，请先在管理后台设置当前批次。")
-        self.header = {c.key: table.headers.get(c.key, c.header) for c in ANNEX2_COLUMNS}
-        self.counties = {r.id: r for r in Region.objects.counties().only("id", "code", "name", "parent_id", "former_names")}
-        self.cities = dict(Region.objects.filter(level=Region.Level.CITY).values_list("id", "name"))
+        self.names = RegionNames(levels=[Region.Level.CITY, Region.Level.COUNTY])
         self.visible = set(Region.objects.visible_to(user).filter(level=Region.Level.COUNTY).values_list("id", flat=True))
-        self.counties_by_name: dict[str, set[int]] = defaultdict(set)
-        for county in self.counties.values():
-            for name in {county.name, region_short_name(county.name), *(n for n in county.former_names.split("、") if n)}:
-                self.counties_by_name[name].add(county.id)
         self.units_by_name: dict[str, list[DispatchingUnit]] = defaultdict(list)
         for unit in DispatchingUnit.objects.select_related("region"):
             self.units_by_name[unit.name].append(unit)
@@ -84,15 +61,14 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         if not name:
             errors.append(RowError(row, column, "不能为空。"))
             return None
-        ids = self.counties_by_name.get(name, set())
-        if not ids:
+        counties = self.names.counties(name)
+        if not counties:
             errors.append(RowError(row, column, f"找不到名为“{name}”的县（市、区）。"))
             return None
-        if len(ids) > 1:
-            places = "、".join(sorted(self.cities[self.counties[i].parent_id] + self.counties[i].name for i in ids))
-            errors.append(RowError(row, column, f"“{name}”对应多个县（{places}），请写明是哪一个。"))
+        if len(counties) > 1:
+            errors.append(RowError(row, column, f"“{name}”对应多个县（{self.names.places(counties)}），请写明是哪一个。"))
             return None
-        county = self.counties[next(iter(ids))]
+        county = counties[0]
         if county.id not in self.visible:
             errors.append(RowError(row, column, f"{county.name}不在您的管辖范围内。"))
             return None
@@ -120,9 +96,10 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
             errors: list[RowError] = []
             county = self._county(record["county"], row, errors)
             unit = self._unit(record["unit"], row, errors)
-            count, problem = parse_count(record["count"])
-            if problem:
-                errors.append(RowError(row, self.header["count"], problem))
+            if record["count"]:
+                count = self.cell(record, "count", row, errors)
+            else:
+                self.error(errors, row, "count", "不能为空。")
             name = record["unit"]
             if county and unit:
                 first = self.seen.setdefault((county.id, name), row)
@@ -151,50 +128,62 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         return check
 
     # --- the confirm ---------------------------------------------------------------------------
-    def _create_offered_units(self, rows: list[Planned], label: dict) -> list[Planned] | RowError:
-        """Create the units the preview offered (staged just before their first quota row) and
-        point their quota rows at them; returns the quota rows."""
+    def _create_offered_units(self, rows: list[Planned], label: dict, *, user) -> tuple[list[Planned], list[RowError]]:
+        """Create the units the preview offered (staged just before their first quota row) with
+        the units service, and point their quota rows at them: (the quota rows, problems)."""
         created = getattr(self, "created_units", None)
         if created is None:
             created = self.created_units = {}
         province = Region.objects.get(level=Region.Level.PROVINCE)
+        offers = [staged for staged in rows if "new_unit" in staged.values]
+        if offers:
+            names = [staged.values["new_unit"] for staged in offers]
+            taken = set(DispatchingUnit.objects.filter(name__in=names, region=province).values_list("name", flat=True))
+            late = [
+                RowError(s.row, label["unit"], f"预览后已有人新增了派出单位“{s.values['new_unit']}”，请重新上传预览。")
+                for s in offers
+                if s.values["new_unit"] in taken
+            ]
+            if late:
+                return [], late
+            try:
+                units = units_create(rows=[{"name": name, "region": province, **NEW_UNIT_DEFAULTS} for name in names], by=user)
+            except UnitsRefused as refused:
+                return [], [
+                    RowError(offers[i].row, label["unit"], message)
+                    for i, fields in sorted(refused.errors.items())
+                    for messages in fields.values()
+                    for message in messages
+                ]
+            created.update({unit.name: unit.id for unit in units})
         quotas = []
         for staged in rows:
-            name = staged.values.get("new_unit")
-            if name is not None:
-                if DispatchingUnit.objects.filter(name=name, region=province).exists():
-                    return RowError(staged.row, label["unit"], f"预览后已有人新增了派出单位“{name}”，请重新上传预览。")
-                created[name] = DispatchingUnit.objects.create(name=name, region=province, **NEW_UNIT_DEFAULTS).id
-            elif staged.values.get("unit_id") is None:
-                quotas.append(
-                    Planned(
-                        staged.row,
-                        staged.action,
-                        staged.key,
-                        {**staged.values, "unit_id": created[staged.values["unit_name"]]},
-                        staged.diff,
-                    )
-                )
+            if "new_unit" in staged.values:
+                continue
+            if staged.values.get("unit_id") is None:
+                values = {**staged.values, "unit_id": created[staged.values["unit_name"]]}
+                quotas.append(Planned(staged.row, staged.action, staged.key, values, staged.diff))
             else:
                 quotas.append(staged)
-        return quotas
+        return quotas, []
 
     def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
         label = {c.key: c.header for c in ANNEX2_COLUMNS}
         if not user.has_perm(IMPORT_PERMISSION):
             return [RowError(rows[0].row, label["county"], "您的角色已无权导入名额分配表。")]
-        rows = self._create_offered_units(rows, label)
-        if isinstance(rows, RowError):
-            return [rows]
+        rows, problems = self._create_offered_units(rows, label, user=user)
+        if problems:
+            return problems
         visible = set(Region.objects.visible_to(user).filter(pk__in={r.values["county_id"] for r in rows}).values_list("id", flat=True))
         campaign_ids = {r.values["campaign_id"] for r in rows}
+        # Locked here to compare with the preview; quotas_set locks them again (a no-op).
         locked = QuotaAllocation.objects.select_for_update().filter(
             campaign_id__in=campaign_ids,
             county_id__in={r.values["county_id"] for r in rows},
             unit_id__in={r.values["unit_id"] for r in rows},
         )
         existing = {(q.campaign_id, q.county_id, q.unit_id): q for q in locked}
-        conflicts, to_create, to_update = [], [], []
+        conflicts, to_set = [], []
         for staged in rows:
             v = staged.values
             if v["county_id"] not in visible:
@@ -208,19 +197,25 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
                             staged.row, label["count"], f"预览后已有人设置了{staged.key}的名额（现为 {quota.count}），请重新上传预览。"
                         )
                     )
-                else:
-                    to_create.append(
-                        QuotaAllocation(campaign_id=v["campaign_id"], county_id=v["county_id"], unit_id=v["unit_id"], count=v["count"])
-                    )
-                continue
-            if quota is None:
+                    continue
+            elif quota is None:
                 conflicts.append(RowError(staged.row, label["count"], f"预览后{staged.key}的名额已被删除，请重新上传预览。"))
+                continue
             elif quota.count != staged.diff["count"][0]:
                 conflicts.append(RowError(staged.row, label["count"], f"预览后已被他人修改（现为 {quota.count}），请重新上传预览。"))
-            else:
-                to_update.append({"id": quota.id, "count": v["count"]})
+                continue
+            to_set.append(staged)
         if conflicts:
             return conflicts
-        QuotaAllocation.objects.bulk_create(to_create)
-        update_rows(QuotaAllocation, to_update, ["count"])
+        for campaign_id in campaign_ids:
+            staged = [s for s in to_set if s.values["campaign_id"] == campaign_id]
+            units = DispatchingUnit.objects.in_bulk({s.values["unit_id"] for s in staged})
+            counties = Region.objects.in_bulk({s.values["county_id"] for s in staged})
+            cells = [QuotaCell(units[s.values["unit_id"]], counties[s.values["county_id"]], s.values["count"]) for s in staged]
+            try:
+                quotas_set(campaign=Campaign.objects.get(pk=campaign_id), cells=cells, by=user, keep_zero=True)
+            except QuotaRefused as refused:
+                return [RowError(staged[i].row, label["count"], message) for i, message in sorted(refused.errors.items())]
+            except PermissionDenied as denied:
+                return [RowError(staged[0].row, label["county"], str(denied))]
         return []

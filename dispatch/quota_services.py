@@ -1,48 +1,109 @@
-"""Writes to 附表2 (QuotaAllocation): one cell at a time through ``quota_set``; the matrix page
-saves many cells at once through ``quota_matrix_save``, all or nothing."""
+"""Writes to 附表2 (QuotaAllocation): every write goes through ``quotas_set`` (a batch of cells:
+the 附表2 import, the reference loader, the demo), ``quota_set`` being that with one cell (the
+admin); the matrix page saves many cells at once through ``quota_matrix_save``, all or nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from core.bulk import update_rows
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from villages.models import Region
 
 MAX_COUNT = 32767  # PositiveSmallIntegerField
 
 
-class QuotaRefused(Exception):
-    """A save that cannot go ahead; ``messages`` say why, in Chinese, one per cell."""
+class QuotaRefused(ValueError):
+    """A save that cannot go ahead; ``messages`` say why, in Chinese, one per cell. ``errors``
+    maps the refused cells' positions in a quotas_set batch to their message."""
 
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[str], errors: dict[int, str] | None = None):
         super().__init__("；".join(messages))
         self.messages = messages
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True)
+class QuotaCell:
+    """One cell of 附表2 to set: ``unit`` sends ``count`` secretaries into ``county``."""
+
+    unit: DispatchingUnit
+    county: Region
+    count: int
+
+
+def quota_problem(cell: QuotaCell) -> str | None:
+    """What is wrong with a count, or None: the one rule for a cell, whoever writes it."""
+    if cell.count < 0:
+        return f"{cell.county.name}·{cell.unit.name}：选派人数不能为负数。"
+    if cell.count > MAX_COUNT:
+        return f"{cell.county.name}·{cell.unit.name}：选派人数过大。"
+    return None
+
+
+@transaction.atomic
+def quotas_set(*, campaign: Campaign, cells: Sequence[QuotaCell], by, keep_zero: bool = False) -> list[QuotaAllocation | None]:
+    """Set many cells of ``campaign``'s 附表2 at once, all or none; 0 removes a quota (or, with
+    ``keep_zero``, is kept as a quota of 0: the 附表2 import keeps what the table says). Returns
+    each cell's quota, or None where there is none any more.
+
+    Refuses ``by`` without the permission or with a county outside its scope (PermissionDenied;
+    ``by`` None is the system itself: the reference loader), and a count below 0 or too large
+    (QuotaRefused). A constant number of queries: one lock, one INSERT, one UPDATE, one DELETE."""
+    if by is not None:
+        if not by.has_perm("dispatch.change_quotaallocation"):
+            raise PermissionDenied("您的角色无权修改名额分配。")
+        visible = set(Region.objects.visible_to(by).filter(pk__in={c.county.pk for c in cells}).values_list("pk", flat=True))
+        outside = [c for c in cells if c.county.pk not in visible]
+        if outside:
+            raise PermissionDenied(f"{outside[0].county.name}不在您的管辖范围内。")
+    errors = {i: problem for i, c in enumerate(cells) if (problem := quota_problem(c))}
+    if errors:
+        raise QuotaRefused(list(errors.values()), errors)
+    # Lock the cells' quotas: another writer's save either finished before or waits for ours.
+    existing = {
+        (q.unit_id, q.county_id): q
+        for q in QuotaAllocation.objects.select_for_update().filter(
+            campaign=campaign, unit__in={c.unit.pk for c in cells}, county__in={c.county.pk for c in cells}
+        )
+    }
+    result: list[QuotaAllocation | None] = []
+    to_create, changed, removed = [], {}, set()
+    for cell in cells:
+        key = (cell.unit.pk, cell.county.pk)
+        quota = existing.get(key)
+        if cell.count == 0 and not keep_zero:
+            if quota is not None:
+                if quota.pk:
+                    removed.add(quota.pk)
+                    changed.pop(quota.pk, None)
+                else:
+                    to_create.remove(quota)
+                del existing[key]
+            result.append(None)
+            continue
+        if quota is None:
+            quota = existing[key] = QuotaAllocation(campaign=campaign, unit=cell.unit, county=cell.county, count=cell.count)
+            to_create.append(quota)
+        elif quota.count != cell.count:
+            quota.count = cell.count
+            if quota.pk:
+                changed[quota.pk] = quota
+        result.append(quota)
+    QuotaAllocation.objects.filter(pk__in=removed).delete()
+    QuotaAllocation.objects.bulk_create(to_create)
+    update_rows(QuotaAllocation, [{"id": q.pk, "count": q.count} for q in changed.values()], ["count"])
+    return result
 
 
 def quota_set(*, campaign: Campaign, unit: DispatchingUnit, county: Region, count: int, by) -> QuotaAllocation | None:
     """Set how many secretaries ``unit`` sends into ``county`` in ``campaign``; 0 removes the
     quota. Returns the quota, or None when there is none any more."""
-    if not by.has_perm("dispatch.change_quotaallocation"):
-        raise PermissionDenied("您的角色无权修改名额分配。")
-    if not Region.objects.visible_to(by).filter(pk=county.pk).exists():
-        raise PermissionDenied(f"{county.name}不在您的管辖范围内。")
-    if count < 0:
-        raise ValueError(f"{county.name}·{unit.name}：选派人数不能为负数。")
-    with transaction.atomic():
-        quota = QuotaAllocation.objects.select_for_update().filter(campaign=campaign, unit=unit, county=county).first()
-        if count == 0:
-            if quota is not None:
-                quota.delete()
-            return None
-        if quota is None:
-            return QuotaAllocation.objects.create(campaign=campaign, unit=unit, county=county, count=count)
-        if quota.count != count:
-            quota.count = count
-            quota.save(update_fields=["count"])
-        return quota
+    return quotas_set(campaign=campaign, cells=[QuotaCell(unit, county, count)], by=by)[0]
 
 
 @dataclass(frozen=True)
@@ -91,6 +152,5 @@ def quota_matrix_save(*, campaign: Campaign, cells: list[Cell], by) -> int:
         raise QuotaRefused(
             [f"{c.county.name}·{c.unit.name}：页面打开后已被他人改为 {current.get((c.county.pk, c.unit.pk), 0)}" for c in stale]
         )
-    for c in changed:
-        quota_set(campaign=campaign, unit=c.unit, county=c.county, count=parse_count(c.text), by=by)
+    quotas_set(campaign=campaign, cells=[QuotaCell(c.unit, c.county, parse_count(c.text)) for c in changed], by=by)
     return len(changed)

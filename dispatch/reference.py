@@ -12,7 +12,10 @@ from django.conf import settings
 from django.db import transaction
 
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
+from dispatch.quota_services import QuotaCell, quotas_set
+from dispatch.services import units_create, units_update
 from villages.models import Region
+from villages.selectors import RegionNames
 from villages.services import LoadResult
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -54,12 +57,6 @@ def annex2_records(records: Iterable[tuple[int, dict]]) -> Iterator[tuple[int, d
         yield number, {**record, "serial": serial, "county": county}
 
 
-def county_by_name(name: str) -> Region:
-    """神池 → 神池县: 附表2 writes county names without their suffix."""
-    counties = Region.objects.counties()
-    return counties.filter(name=name).first() or counties.get(name__in=[f"{name}县", f"{name}市", f"{name}区"])
-
-
 def annex2_fixture_records() -> list[tuple[int, dict]]:
     """fixtures/annex2-2015.csv as (line number, {serial, county, unit, count}), not filled down."""
     return [
@@ -70,31 +67,41 @@ def annex2_fixture_records() -> list[tuple[int, dict]]:
 
 @transaction.atomic
 def load_campaign_2015() -> LoadResult:
-    """Create or bring back in line the 2015 campaign, its 附表2 units and their quotas. A second
-    run changes nothing; a current campaign set since is left current."""
+    """Create or bring back in line the 2015 campaign, its 附表2 units and their quotas, through
+    the units and quotas services. A second run changes nothing; a current campaign set since is
+    left current."""
     result = LoadResult()
     campaign, created = Campaign.objects.get_or_create(
         name=CAMPAIGN_2015["name"], defaults={**CAMPAIGN_2015, "is_current": not Campaign.objects.filter(is_current=True).exists()}
     )
     result.created += created
     province = Region.objects.get(level=Region.Level.PROVINCE)
-    units = {}
-    for row in _csv(UNITS_FIXTURE):
+    rows = _csv(UNITS_FIXTURE)
+    units = {u.name: u for u in DispatchingUnit.objects.filter(region=province, name__in=[r["name"] for r in rows])}
+    to_create, to_update = [], []
+    for row in rows:
         wanted = {"level": row["level"], "kind": row["kind"], "is_agriculture_related": row["agriculture"] == "1"}
-        unit, created = DispatchingUnit.objects.get_or_create(name=row["name"], region=province, defaults=wanted)
-        if not created and any(getattr(unit, k) != v for k, v in wanted.items()):
-            DispatchingUnit.objects.filter(pk=unit.pk).update(**wanted)
-            result.updated += 1
-        result.created += created
-        units[unit.name] = unit
+        unit = units.get(row["name"])
+        if unit is None:
+            to_create.append({"name": row["name"], "region": province, **wanted})
+        elif any(getattr(unit, k) != v for k, v in wanted.items()):
+            to_update.append((unit, wanted))
+    units.update({u.name: u for u in units_create(rows=to_create, by=None)})
+    units_update(changes=to_update, by=None)
+    result.created += len(to_create)
+    result.updated += len(to_update)
+
+    # 附表2 writes county names without their suffix (神池 for 神池县): the imports' lookup.
+    names = RegionNames(levels=[Region.Level.CITY, Region.Level.COUNTY])
+    existing = {(q.unit_id, q.county_id): q.count for q in QuotaAllocation.objects.filter(campaign=campaign)}
+    cells = []
     for _, record in annex2_records(annex2_fixture_records()):
-        quota, created = QuotaAllocation.objects.get_or_create(
-            campaign=campaign, unit=units[record["unit"]], county=county_by_name(record["county"]), defaults={"count": int(record["count"])}
-        )
-        if not created and quota.count != int(record["count"]):
-            quota.count = int(record["count"])
-            quota.save(update_fields=["count"])
-            result.updated += 1
-        result.created += created
-        result.unchanged += not created
+        (county,) = names.counties(record["county"])
+        cell = QuotaCell(units[record["unit"]], county, int(record["count"]))
+        old = existing.get((cell.unit.pk, county.pk))
+        result.created += old is None
+        result.updated += old is not None and old != cell.count
+        result.unchanged += old is not None
+        cells.append(cell)
+    quotas_set(campaign=campaign, cells=cells, by=None)
     return result

@@ -11,32 +11,24 @@ decides whether they may write it.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import IO
 
 import tablib
 from import_export import resources
 
-from core.columns import Column, display_value, escape_formula
+from core.columns import FLAG, Choice, Column, RegionName, Text, display_value, escape_formula
 from core.exports import list_xlsx_tempfile
 from core.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
 from core.scope import Scope
 from core.spreadsheets import Table
 from dispatch.models import DispatchingUnit
+from dispatch.services import UnitsRefused, units_create, units_update
 from villages.models import Region
-from villages.resources import FALSE_VALUES, TRUE_VALUES, in_scope, region_short_name
+from villages.selectors import RegionNames, code_in_scope
 
 Level = DispatchingUnit.Level
 Kind = DispatchingUnit.Kind
-
-UNIT_COLUMNS = [
-    Column("name", "单位名称", ("派出单位", "单位", "派出单位名称"), required=True, kind="name", width=30),
-    Column("level", "单位层级", ("层级", "单位级别"), required=True, kind="name", width=14),
-    Column("kind", "单位性质", ("性质", "单位类别"), required=True, kind="name", width=12),
-    Column("region", "所在区划", ("所在地", "所属区划", "区划"), kind="name", width=18),
-    Column("is_agriculture_related", "涉农单位", ("是否涉农单位", "涉农"), kind="flag", width=10),
-]
 
 LEVEL_WORDS = {
     Level.CENTRAL: ("中央在晋单位", "中央"),
@@ -44,19 +36,46 @@ LEVEL_WORDS = {
     Level.CITY: ("市", "市直", "市级"),
     Level.COUNTY: ("县", "县直", "县级"),
 }
-LEVEL_BY_WORD = {word: level for level, words in LEVEL_WORDS.items() for word in words}
-KIND_BY_LABEL = {kind.label: kind.value for kind in Kind}
-# The region level each unit level stands in.
-REGION_LEVEL = {
-    Level.CENTRAL: Region.Level.PROVINCE,
-    Level.PROVINCE: Region.Level.PROVINCE,
-    Level.CITY: Region.Level.CITY,
-    Level.COUNTY: Region.Level.COUNTY,
-}
+UNIT_COLUMNS = [
+    Column(
+        "name",
+        "单位名称",
+        ("派出单位", "单位", "派出单位名称"),
+        required=True,
+        parser=Text(DispatchingUnit._meta.get_field("name").max_length, kind="name"),
+        width=30,
+    ),
+    Column(
+        "level",
+        "单位层级",
+        ("层级", "单位级别"),
+        required=True,
+        parser=Choice({w: level for level, words in LEVEL_WORDS.items() for w in words}, hint="应填 中央在晋单位、省、市 或 县"),
+        width=14,
+    ),
+    Column(
+        "kind",
+        "单位性质",
+        ("性质", "单位类别"),
+        required=True,
+        parser=Choice({k.label: k.value for k in Kind}, hint="应填 " + "、".join(Kind.labels)),
+        width=12,
+    ),
+    Column(
+        "region",
+        "所在区划",
+        ("所在地", "所属区划", "区划"),
+        parser=RegionName((Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)),
+        width=18,
+    ),
+    Column("is_agriculture_related", "涉农单位", ("是否涉农单位", "涉农"), parser=FLAG, width=10),
+]
+
 # Fields an import may change on an existing unit; its name and region are its key.
 UPDATABLE = ("level", "kind", "is_agriculture_related")
 PROVINCE_PREFIX = re.compile(r"^山西省?")
-LEVEL_NOUN = {Level.CENTRAL: "中央在晋单位", Level.PROVINCE: "省级单位", Level.CITY: "市级单位", Level.COUNTY: "县级单位"}
+REGION_LEVEL = DispatchingUnit.REGION_LEVEL
+LEVEL_NOUN = DispatchingUnit.LEVEL_NOUN
 
 
 def unit_display(field: str, value) -> str:
@@ -94,7 +113,6 @@ def unit_key(name: str, region: Region) -> str:
 
 class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResource):
     kind = "units"
-    kind_label = "派出单位"
     columns = UNIT_COLUMNS
 
     class Meta:
@@ -114,25 +132,7 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
     def start(self, *, user, table: Table) -> None:
         self.scope = Scope.of(user)
         self.scope_label = getattr(user, "scope_label", "")
-        self.present = set(table.columns)
-        self.header = {c.key: table.headers.get(c.key, c.header) for c in UNIT_COLUMNS}
-        regions = Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY])
-        self.regions = {r.id: r for r in regions.only("id", "code", "name", "level", "parent_id", "former_names")}
-        self.province = next(r for r in self.regions.values() if r.level == Region.Level.PROVINCE)
-        self.by_name: dict[str, dict[str, set[int]]] = {Region.Level.CITY: defaultdict(set), Region.Level.COUNTY: defaultdict(set)}
-        for r in self.regions.values():
-            if r.level == Region.Level.CITY:
-                for n in {r.name, region_short_name(r.name)}:
-                    self.by_name[Region.Level.CITY][n].add(r.id)
-        for r in self.regions.values():
-            if r.level != Region.Level.COUNTY:
-                continue
-            names = {r.name, region_short_name(r.name), *(n for n in r.former_names.split("、") if n)}
-            city = self.regions[r.parent_id]
-            # 忻州市岢岚县, 忻州岢岚县, 忻州市岢岚: a county named with its city is never ambiguous.
-            for prefix in ("", city.name, region_short_name(city.name)):
-                for n in names:
-                    self.by_name[Region.Level.COUNTY][prefix + n].add(r.id)
+        self.names = RegionNames(levels=[Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY])
         self.seen: dict[tuple[str, int], int] = {}
 
     def _region(self, level: str, text: str, row: int, errors: list) -> Region | None:
@@ -141,22 +141,23 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
         wanted = REGION_LEVEL[level]
         if wanted == Region.Level.PROVINCE:
             if text in ("", "山西", "山西省"):
-                return self.province
+                return self.names.province
             errors.append(RowError(row, column, f"{LEVEL_NOUN[level]}的所在区划应为山西省（可不填），不能是“{text}”。"))
             return None
         level_word = {Region.Level.CITY: "市", Region.Level.COUNTY: "县（市、区）"}[wanted]
         if not name:
             errors.append(RowError(row, column, f"{LEVEL_NOUN[level]}须填写所在{level_word}。"))
             return None
-        ids = self.by_name[wanted].get(name, set())
-        if len(ids) == 1:
-            return self.regions[next(iter(ids))]
-        if len(ids) > 1:
-            places = "、".join(sorted(self.regions[self.regions[i].parent_id].name + self.regions[i].name for i in ids))
+        lookup = {Region.Level.CITY: self.names.cities, Region.Level.COUNTY: self.names.counties}
+        found = lookup[wanted](name)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            places = self.names.places(found)
             errors.append(RowError(row, column, f"“{text}”对应多个县（{places}），请连同所在市填写，如“{min(places.split('、'))}”。"))
             return None
         other = Region.Level.COUNTY if wanted == Region.Level.CITY else Region.Level.CITY
-        if self.by_name[other].get(name):
+        if lookup[other](name):
             example = "忻州市" if wanted == Region.Level.CITY else "忻州市岢岚县"
             errors.append(RowError(row, column, f"“{text}”不是{level_word}：{LEVEL_NOUN[level]}应填所在{level_word}，如“{example}”。"))
         else:
@@ -165,34 +166,15 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
 
     def _values(self, record: dict, row: int, errors: list) -> dict:
         values = {}
-        level = LEVEL_BY_WORD.get(record["level"])
-        if not record["level"]:
-            errors.append(RowError(row, self.header["level"], "不能为空。"))
-        elif level is None:
-            errors.append(RowError(row, self.header["level"], f"无法识别“{record['level']}”，应填 中央在晋单位、省、市 或 县。"))
-        else:
-            values["level"] = level
-        kind = KIND_BY_LABEL.get(record["kind"])
-        if not record["kind"]:
-            errors.append(RowError(row, self.header["kind"], "不能为空。"))
-        elif kind is None:
-            errors.append(RowError(row, self.header["kind"], f"无法识别“{record['kind']}”，应填 {'、'.join(KIND_BY_LABEL)}。"))
-        else:
-            values["kind"] = kind
+        for field in ("level", "kind"):
+            if not record[field]:
+                self.error(errors, row, field, "不能为空。")
+            elif (value := self.cell(record, field, row, errors)) is not None:
+                values[field] = value
         if "is_agriculture_related" in self.present:
-            text = record["is_agriculture_related"].upper()
-            if text in TRUE_VALUES:
-                values["is_agriculture_related"] = True
-            elif text in FALSE_VALUES:
-                values["is_agriculture_related"] = False
-            else:
-                errors.append(
-                    RowError(
-                        row,
-                        self.header["is_agriculture_related"],
-                        f"无法识别“{record['is_agriculture_related']}”，应填 是/否、√/空白、1/0 或 Y/N。",
-                    )
-                )
+            value = self.cell(record, "is_agriculture_related", row, errors)
+            if value is not None:
+                values["is_agriculture_related"] = value
         return values
 
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
@@ -202,12 +184,12 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
             errors: list[RowError] = []
             name = record["name"]
             if not name:
-                errors.append(RowError(row, self.header["name"], "不能为空。"))
-            elif len(name) > DispatchingUnit._meta.get_field("name").max_length:
-                errors.append(RowError(row, self.header["name"], "超过100个字。"))
+                self.error(errors, row, "name", "不能为空。")
+            else:
+                self.cell(record, "name", row, errors)
             values = self._values(record, row, errors)
             region = self._region(values["level"], record["region"], row, errors) if "level" in values else None
-            if region is not None and not in_scope(self.scope, region.code):
+            if region is not None and not code_in_scope(self.scope, region.code):
                 errors.append(RowError(row, self.header["region"], f"{region.name}的单位不在您的管辖范围（{self.scope_label}）内。"))
             if region is not None and name:
                 first = self.seen.setdefault((name, region.id), row)
@@ -252,7 +234,7 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
         for staged in rows:
             values = dict(staged.values)
             name, region_id = values.pop("name"), values.pop("region_id")
-            if not in_scope(scope, regions.get(region_id, "")):
+            if not code_in_scope(scope, regions.get(region_id, "")):
                 conflicts.append(RowError(staged.row, label["region"], f"“{name}”已不在您的管辖范围内。"))
                 continue
             unit = existing.get((name, region_id))
@@ -260,7 +242,7 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
                 if unit is not None:
                     conflicts.append(RowError(staged.row, label["name"], f"预览后已有人新增了“{name}”，请重新上传预览。"))
                 else:
-                    to_create.append(DispatchingUnit(name=name, region_id=region_id, **values))
+                    to_create.append((staged.row, {"name": name, "region_id": region_id, **values}))
                 continue
             if unit is None:
                 conflicts.append(RowError(staged.row, label["name"], f"“{name}”已不存在，请重新上传预览。"))
@@ -275,13 +257,18 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
                     )
                 )
                 continue
-            for f, v in values.items():
-                setattr(unit, f, v)
-            to_update.append(unit)
+            to_update.append((staged.row, unit, values))
         if conflicts:
             return conflicts
-        DispatchingUnit.objects.bulk_create(to_create)
-        DispatchingUnit.objects.bulk_update(to_update, UPDATABLE)
+        # The services validate each unit with the model's rules, as for every other writer.
+        try:
+            units_create(rows=[values for _, values in to_create], by=user)
+        except UnitsRefused as refused:
+            return refused_rows(refused, [row for row, _ in to_create], label)
+        try:
+            units_update(changes=[(unit, values) for _, unit, values in to_update], by=user)
+        except UnitsRefused as refused:
+            return refused_rows(refused, [row for row, _, _ in to_update], label)
         return []
 
     # --- django-import-export (the admin): core.importing.AdminImport -------------------
@@ -298,6 +285,16 @@ class DispatchingUnitResource(AdminImport, TwoStageImport, resources.ModelResour
                 [f"{row.diff[c.key][0]} → {row.diff[c.key][1]}" if c.key in row.diff else shown.get(c.key, "") for c in UNIT_COLUMNS]
             )
         return cells
+
+
+def refused_rows(refused: UnitsRefused, row_numbers: list[int], label: dict[str, str]) -> list[RowError]:
+    """The units service's refusal as "第N行 列名：问题" rows, in the file's row order."""
+    return [
+        RowError(row_numbers[i], label.get(field, label["name"]), message)
+        for i, fields in sorted(refused.errors.items())
+        for field, messages in fields.items()
+        for message in messages
+    ]
 
 
 def units_xlsx_tempfile(*, units) -> IO[bytes]:

@@ -26,7 +26,7 @@ class SubmissionEventInline(ReadOnlyInline):
 
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
-    """Submissions change only through reports.submissions (the pages); here they are read."""
+    """Submissions change only through reports.services (the pages); here they are read."""
 
     list_display = ["region", "level", "campaign", "state", "submitted_at", "submitted_by", "decided_at", "row_count"]
     list_filter = ["state", "level", "campaign"]

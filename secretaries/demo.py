@@ -34,9 +34,10 @@ from dispatch.demo import DEMO_PASSWORD
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
 from dispatch.quota_services import quota_set
 from dispatch.roles import role_group_name
+from dispatch.services import units_create
 from secretaries.idcard import make_id_number
 from secretaries.models import Cadre, Posting
-from secretaries.services import postings_apply, postings_perform
+from secretaries.services import cadres_create, postings_apply, postings_perform
 from villages.models import POOR_COUNTY, Region, Village
 
 SEED = 2015
@@ -145,14 +146,13 @@ class DemoBuilder:
     def _units(self, names: list[str], *, level: str, kind_of, region: Region) -> list[DispatchingUnit]:
         existing = {u.name: u for u in DispatchingUnit.objects.filter(region=region, name__in=names)}
         new = [
-            DispatchingUnit(
+            dict(
                 name=n, level=level, kind=kind_of(n), region=region, is_agriculture_related=any(w in n for w in ("农", "林", "水", "扶贫"))
             )
             for n in names
             if n not in existing
         ]
-        DispatchingUnit.objects.bulk_create(new)
-        existing.update({u.name: u for u in DispatchingUnit.objects.filter(region=region, name__in=names)})
+        existing.update({u.name: u for u in units_create(rows=new, by=None)})
         return [existing[n] for n in names]
 
     @staticmethod
@@ -462,7 +462,7 @@ class DemoBuilder:
         rejected = [r for r in rows if r[3] == "rejected"]
         rejected[0][0].political_status = Cadre.PoliticalStatus.PROBATIONARY
         rejected[1][0].work_start_date = datetime.date(2014, 7, 1)
-        Cadre.objects.bulk_create([r[0] for r in rows], batch_size=2000)
+        cadres_create(cadres=[r[0] for r in rows], by=None)
 
         tz = timezone.get_current_timezone()
 

@@ -32,6 +32,19 @@ def parse_id_number(value: str) -> tuple[str, datetime.date, str]:
     return number, birth, "M" if int(number[16]) % 2 else "F"
 
 
+def mismatches(number: str, *, sex: str | None = None, birth: datetime.date | None = None, birth_has_day: bool = True) -> dict[str, str]:
+    """What a given sex and birth date contradict in a valid ``number``: {"sex"|"birth_date":
+    message}. ``birth_has_day`` False compares the year and month only (a roster's 1980.05)."""
+    _, born, born_sex = parse_id_number(number)
+    errors = {}
+    if sex and sex != born_sex:
+        errors["sex"] = f"与身份证号不符：身份证号表明性别为{'男' if born_sex == 'M' else '女'}。"
+    if birth and ((birth.year, birth.month) != (born.year, born.month) or birth_has_day and birth != born):
+        shown = f"{born:%Y年%m月%d日}" if birth_has_day else f"{born:%Y年%m月}"
+        errors["birth_date"] = f"与身份证号不符：身份证号中的出生日期是 {shown}。"
+    return errors
+
+
 def make_id_number(region_code: str, birth: datetime.date, serial: int, sex: str) -> str:
     """A valid number (demo data and tests): region 6 digits, birth date, a 3-digit serial whose
     parity gives the sex, and the check character."""

@@ -18,14 +18,13 @@ say what it means, so such a row is an error that asks.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import IO
 
 import tablib
 from django.utils import timezone
 from import_export import resources
 
-from core.columns import Column, display_value, escape_formula
+from core.columns import DATE, FLAG, CellError, Choice, Column, Text, display_value, escape_formula
 from core.exports import list_xlsx_tempfile
 from core.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
@@ -33,58 +32,11 @@ from core.spreadsheets import Table
 from dispatch.models import Campaign, Role
 from secretaries.idcard import InvalidIdNumber, parse_id_number
 from secretaries.models import ETHNICITIES, Cadre, Posting, PostingEvent
-from secretaries.services import TransitionRefused, posting_apply
-from villages.resources import FALSE_VALUES, TRUE_VALUES
+from secretaries.services import CadresRefused, cadres_create, cadres_update, postings_apply
 
 State = Posting.State
 
-ROSTER_COLUMNS = [
-    Column("name", "姓名", ("名字",), required=True, kind="name", width=10),
-    Column("id_number", "公民身份证号", ("身份证号", "身份证号码", "公民身份号码"), required=True, kind="code", width=20),
-    Column("sex", "性别", (), kind="name", width=6),
-    Column("birth_date", "出生年月", ("出生日期", "出生年月日"), kind="name", width=10),
-    Column("ethnicity", "民族", (), kind="name", width=8),
-    Column("education", "学历", ("文化程度",), kind="name", width=10),
-    Column("political_status", "政治面貌", (), kind="name", width=12),
-    Column("party_join_date", "入党时间", ("入党日期",), kind="name", width=10),
-    Column("work_start_date", "参加工作时间", ("参加工作日期", "工作时间"), required=True, kind="name", width=12),
-    Column("position", "职务", ("现任职务", "职务（岗位）"), width=20),
-    Column("rank", "职级", ("级别", "职务级别"), kind="name", width=10),
-    Column("source", "干部类别", ("人员类别", "类别"), kind="name", width=16),
-    Column("is_27th_batch", "第27批农村工作队员", ("省委第27批农村工作队员", "是否第27批农村工作队员"), kind="flag", width=10),
-    Column("has_rural_experience", "有农村工作经验", ("是否有农村工作经验", "农村工作经验"), kind="flag", width=10),
-    Column("has_agriculture_expertise", "有涉农专业技术特长", ("是否有涉农专业技术特长", "涉农专业技术特长"), kind="flag", width=10),
-    Column("is_township_cadre", "乡镇干部", ("是否乡镇干部",), kind="flag", width=8),
-    Column("fit_for_duty", "身体健康", ("身体状况", "具有正常履行职责的身体条件", "身体是否健康"), kind="flag", width=8),
-    Column("phone", "联系电话", ("电话", "手机", "手机号码", "联系方式"), kind="code", width=14),
-    # Not a cadre's field: whether a withdrawn or rejected applicant applies again (see above).
-    Column("reapply", "重新报名", ("是否重新报名",), kind="flag", width=8),
-]
-HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
-DATE_FIELDS = ("birth_date", "party_join_date", "work_start_date")
-FLAG_FIELDS = ("is_27th_batch", "has_rural_experience", "has_agriculture_expertise", "is_township_cadre", "fit_for_duty")
-CHOICE_FIELDS = ("sex", "ethnicity", "education", "political_status", "rank", "source")
-# Every field an import sets; the 身份证号 is the key, the unit is the importer's.
-FIELDS = (
-    "name",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "education",
-    "political_status",
-    "party_join_date",
-    "work_start_date",
-    "position",
-    "rank",
-    "source",
-    *FLAG_FIELDS,
-    "phone",
-)
-# A new cadre needs these; an existing cadre keeps its value where the cell is blank.
-NEEDED_FOR_NEW = ("education", "political_status", "rank", "source")
-APPLY = "报名"  # the preview's pseudo-field for "applies in the current campaign"
-REAPPLY = "reapply"  # … for "applies again after a withdrawn or rejected application"
-
+MAX_LENGTH = {f: Cadre._meta.get_field(f).max_length for f in ("name", "position", "phone")}
 SEX_BY_WORD = {"男": Cadre.Sex.MALE, "女": Cadre.Sex.FEMALE}
 ETHNICITY_BY_WORD = {**{e: e for e in ETHNICITIES}, **{e[:-1]: e for e in ETHNICITIES if e.endswith("族")}}
 EDUCATION_BY_WORD = {
@@ -114,38 +66,57 @@ SOURCE_BY_WORD = {
     "调整干部": Cadre.Source.RETIRED_FROM_LEADERSHIP,
 }
 CHOICE_HINT = {
-    "sex": "男 或 女",
-    "education": "研究生、大学本科、大专 或 中专及以下",
-    "rank": "处级以上、科级 或 科级以下（也可填 正处、副处、正科、副科、科员、办事员）",
-    "source": "优秀年轻干部、后备干部、国有企业、事业单位优秀人员 或 因年龄原因从领导岗位上调整下来、尚未退休的干部（也可简写为 年轻干部、后备干部、企事业单位、调整干部）",  # noqa: E501
+    "education": "应填 研究生、大学本科、大专 或 中专及以下",
+    "rank": "应填 处级以上、科级 或 科级以下（也可填 正处、副处、正科、副科、科员、办事员）",
+    "source": "应填 优秀年轻干部、后备干部、国有企业、事业单位优秀人员 或 因年龄原因从领导岗位上调整下来、尚未退休的干部（也可简写为 年轻干部、后备干部、企事业单位、调整干部）",  # noqa: E501
 }
 
-# 1980.05, 1980-05, 1980/5/17, 1980年5月, 1980年5月17日, 198005, 19800517.
-_DATE = re.compile(r"^(\d{4})(?:[.\-/年．](\d{1,2})(?:[.\-/月．](\d{1,2})?日?|月)?|(\d{2})(\d{2})?)$")
-_EXCEL_TIME = re.compile(r"(?<=\d)T?00:00:00$")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+ROSTER_COLUMNS = [
+    Column("name", "姓名", ("名字",), required=True, parser=Text(MAX_LENGTH["name"], kind="name"), width=10),
+    Column("id_number", "公民身份证号", ("身份证号", "身份证号码", "公民身份号码"), required=True, parser=Text(kind="code"), width=20),
+    Column("sex", "性别", (), parser=Choice(SEX_BY_WORD, hint="应填 男 或 女"), width=6),
+    Column("birth_date", "出生年月", ("出生日期", "出生年月日"), parser=DATE, width=10),
+    Column("ethnicity", "民族", (), parser=Choice(ETHNICITY_BY_WORD, hint="应填56个民族之一，如 汉族 或 汉"), width=8),
+    Column("education", "学历", ("文化程度",), parser=Choice(EDUCATION_BY_WORD, hint=CHOICE_HINT["education"]), width=10),
+    Column("political_status", "政治面貌", (), parser=Choice(POLITICAL_BY_WORD, default=Cadre.PoliticalStatus.OTHER), width=12),
+    Column("party_join_date", "入党时间", ("入党日期",), parser=DATE, width=10),
+    Column("work_start_date", "参加工作时间", ("参加工作日期", "工作时间"), required=True, parser=DATE, width=12),
+    Column("position", "职务", ("现任职务", "职务（岗位）"), parser=Text(MAX_LENGTH["position"]), width=20),
+    Column("rank", "职级", ("级别", "职务级别"), parser=Choice(RANK_BY_WORD, hint=CHOICE_HINT["rank"]), width=10),
+    Column("source", "干部类别", ("人员类别", "类别"), parser=Choice(SOURCE_BY_WORD, hint=CHOICE_HINT["source"]), width=16),
+    Column("is_27th_batch", "第27批农村工作队员", ("省委第27批农村工作队员", "是否第27批农村工作队员"), parser=FLAG, width=10),
+    Column("has_rural_experience", "有农村工作经验", ("是否有农村工作经验", "农村工作经验"), parser=FLAG, width=10),
+    Column("has_agriculture_expertise", "有涉农专业技术特长", ("是否有涉农专业技术特长", "涉农专业技术特长"), parser=FLAG, width=10),
+    Column("is_township_cadre", "乡镇干部", ("是否乡镇干部",), parser=FLAG, width=8),
+    Column("fit_for_duty", "身体健康", ("身体状况", "具有正常履行职责的身体条件", "身体是否健康"), parser=FLAG, width=8),
+    Column("phone", "联系电话", ("电话", "手机", "手机号码", "联系方式"), parser=Text(MAX_LENGTH["phone"], kind="code"), width=14),
+    # Not a cadre's field: whether a withdrawn or rejected applicant applies again (see above).
+    Column("reapply", "重新报名", ("是否重新报名",), parser=FLAG, width=8),
+]
 
-
-class DateText(ValueError):
-    pass
-
-
-def parse_date(text: str) -> tuple[datetime.date, bool]:
-    """(date, whether the day was given); a month alone gives its first day."""
-    text = _EXCEL_TIME.sub("", text)
-    if re.fullmatch(r"\d{5}", text):  # an Excel date stored as its serial number
-        return _EXCEL_EPOCH + datetime.timedelta(days=int(text)), True
-    match = _DATE.match(text)
-    if not match:
-        raise DateText(f"无法识别“{text}”，应填年月，如 1980.05、1980-05、1980年5月 或 1980/5/17。")
-    year, month, day = int(match[1]), int(match[2] or match[4]), match[3] or match[5]
-    try:
-        date = datetime.date(year, month, int(day or 1))
-    except ValueError:
-        raise DateText(f"“{text}”不是有效日期。") from None
-    if not 1900 <= year <= datetime.date.today().year or date > datetime.date.today():
-        raise DateText(f"“{text}”不在合理范围内。")
-    return date, day is not None
+HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
+DATE_FIELDS = ("birth_date", "party_join_date", "work_start_date")
+FLAG_FIELDS = ("is_27th_batch", "has_rural_experience", "has_agriculture_expertise", "is_township_cadre", "fit_for_duty")
+# Every field an import sets; the 身份证号 is the key, the unit is the importer's.
+FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "political_status",
+    "party_join_date",
+    "work_start_date",
+    "position",
+    "rank",
+    "source",
+    *FLAG_FIELDS,
+    "phone",
+)
+# A new cadre needs these; an existing cadre keeps its value where the cell is blank.
+NEEDED_FOR_NEW = ("education", "political_status", "rank", "source")
+APPLY = "报名"  # the preview's pseudo-field for "applies in the current campaign"
+REAPPLY = "reapply"  # … for "applies again after a withdrawn or rejected application"
 
 
 def month_text(date: datetime.date | None) -> str:
@@ -195,6 +166,10 @@ def roster_export_row(cadre: Cadre) -> list[str]:
     ]
 
 
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
 def _stored(cadre: dict) -> dict:
     """A cadre's field values as staged values are kept (JSON: dates as ISO text)."""
     return {f: cadre[f].isoformat() if isinstance(cadre[f], datetime.date) else cadre[f] for f in FIELDS}
@@ -202,7 +177,6 @@ def _stored(cadre: dict) -> dict:
 
 class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
     kind = "roster"
-    kind_label = "报名人员名单"
     columns = ROSTER_COLUMNS
     key_field = "id_number"
 
@@ -234,111 +208,81 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         if self.campaign is None or not self.campaign.is_open:
             raise FileRefused("当前没有进行中的选派批次，不能导入报名人员。")
         self.unit = user.unit
-        self.present = set(table.columns)
-        self.header = {c.key: table.headers.get(c.key, c.header) for c in ROSTER_COLUMNS}
         self.seen: dict[str, int] = {}
 
-    def _error(self, errors: list, row: int, field: str, message: str) -> None:
-        errors.append(RowError(row, self.header[field], message))
-
-    def _choice(self, field: str, text: str, table: dict, row: int, errors: list):
-        value = table.get(text)
-        if value is None:
-            hint = CHOICE_HINT.get(field)
-            self._error(errors, row, field, f"无法识别“{text}”" + (f"，应填 {hint}。" if hint else "。"))
-        return value
-
     def _parse(self, record: dict, row: int, errors: list) -> tuple[str | None, dict, dict]:
-        """(normalised 身份证号, values given by the row, dates given with month only)."""
+        """(normalised 身份证号, values given by the row, dates given with month only). Each cell
+        is read by its column's parser; what the cells say together is checked by the model's
+        own rules (Cadre.problems), as the cadres services check them again on confirm."""
         values: dict = {}
         month_only: dict = {}
-        name = record["name"]
-        if not name:
-            self._error(errors, row, "name", "不能为空。")
-        elif len(name) > Cadre._meta.get_field("name").max_length:
-            self._error(errors, row, "name", "超过30个字。")
-        else:
+        given: dict = {}  # the row's cells as the model's fields, for Cadre.problems
+        if not record["name"]:
+            self.error(errors, row, "name", "不能为空。")
+        elif (name := self.cell(record, "name", row, errors)) is not None:
             values["name"] = name
         number = birth = sex = None
         if not record["id_number"]:
-            self._error(errors, row, "id_number", "不能为空。")
+            self.error(errors, row, "id_number", "不能为空。")
         else:
             try:
                 number, birth, sex = parse_id_number(record["id_number"])
             except InvalidIdNumber as e:
-                self._error(errors, row, "id_number", str(e))
+                self.error(errors, row, "id_number", str(e))
         if record["sex"]:
-            given = self._choice("sex", record["sex"], SEX_BY_WORD, row, errors)
-            if given and sex and given != sex:
-                self._error(errors, row, "sex", f"与身份证号不符：身份证号表明性别为{Cadre.Sex(sex).label}。")
+            given["sex"] = self.cell(record, "sex", row, errors)
+        birth_has_day = True
         if record["birth_date"]:
             try:
-                given, with_day = parse_date(record["birth_date"])
-            except DateText as e:
-                self._error(errors, row, "birth_date", str(e))
-            else:
-                if birth and ((given.year, given.month) != (birth.year, birth.month) or with_day and given != birth):
-                    shown = f"{birth:%Y年%m月%d日}" if with_day else f"{birth:%Y年%m月}"
-                    self._error(errors, row, "birth_date", f"与身份证号不符：身份证号中的出生日期是 {shown}。")
+                given["birth_date"], birth_has_day = DATE.parse_with_day(record["birth_date"])
+            except CellError as e:
+                self.error(errors, row, "birth_date", str(e))
         if sex and birth:
             values["sex"], values["birth_date"] = sex, birth.isoformat()
-        if record["ethnicity"]:
-            if (ethnicity := ETHNICITY_BY_WORD.get(record["ethnicity"])) is None:
-                self._error(errors, row, "ethnicity", f"无法识别“{record['ethnicity']}”，应填56个民族之一，如 汉族 或 汉。")
-            else:
-                values["ethnicity"] = ethnicity
-        for field, table in (("education", EDUCATION_BY_WORD), ("rank", RANK_BY_WORD), ("source", SOURCE_BY_WORD)):
-            if record[field] and (value := self._choice(field, record[field], table, row, errors)):
+        for field in ("ethnicity", "education", "rank", "source", "political_status"):
+            if record[field] and (value := self.cell(record, field, row, errors)) is not None:
                 values[field] = value
-        if record["political_status"]:
-            values["political_status"] = POLITICAL_BY_WORD.get(record["political_status"], Cadre.PoliticalStatus.OTHER)
         for field in ("party_join_date", "work_start_date"):
             if not record[field]:
                 if field == "work_start_date":
-                    self._error(errors, row, field, "不能为空。")
+                    self.error(errors, row, field, "不能为空。")
                 elif "party_join_date" in self.present:
                     values[field] = None
                 continue
             try:
-                date, with_day = parse_date(record[field])
-            except DateText as e:
-                self._error(errors, row, field, str(e))
+                date, with_day = DATE.parse_with_day(record[field])
+            except CellError as e:
+                self.error(errors, row, field, str(e))
                 continue
             values[field] = date.isoformat()
             if not with_day:
                 month_only[field] = date
-        if values.get("political_status") == Cadre.PoliticalStatus.OTHER and values.get("party_join_date"):
-            self._error(errors, row, "party_join_date", "非中共党员不应填写入党时间。")
-        if birth and values.get("work_start_date") and values["work_start_date"] < birth.isoformat():
-            self._error(errors, row, "work_start_date", "早于出生日期。")
-        for field, limit in (("position", 60), ("phone", 20)):
-            if field in self.present:
-                if len(record[field]) > limit:
-                    self._error(errors, row, field, f"超过{limit}个字。")
-                else:
-                    values[field] = record[field]
+        for field in ("position", "phone"):
+            if field in self.present and (value := self.cell(record, field, row, errors)) is not None:
+                values[field] = value
         for field in FLAG_FIELDS:
-            if field not in self.present:
-                continue
-            text = record[field].upper()
-            if field == "fit_for_duty" and not text:
+            if field not in self.present or (field == "fit_for_duty" and not record[field]):
                 continue  # 身体健康 left blank: not said (a new cadre is taken as fit)
-            if text in TRUE_VALUES:
-                values[field] = True
-            elif text in FALSE_VALUES:
-                values[field] = False
-            else:
-                self._error(errors, row, field, f"无法识别“{record[field]}”，应填 是/否、√/空白、1/0 或 Y/N。")
+            if (value := self.cell(record, field, row, errors)) is not None:
+                values[field] = value
+        if number:
+            probe = Cadre(
+                id_number=number,
+                sex=given.get("sex") or "",
+                birth_date=given.get("birth_date"),
+                political_status=values.get("political_status", ""),
+                party_join_date=_date(values.get("party_join_date")),
+                work_start_date=_date(values.get("work_start_date")),
+            )
+            for field, message in probe.problems(birth_has_day=birth_has_day).items():
+                self.error(errors, row, field, message)
         return number, values, month_only
 
     def _reapply(self, record: dict, row: int, errors: list) -> bool | None:
         """The row's 重新报名: True, False (blank or 否), or None when the file has no such column."""
         if REAPPLY not in self.present:
             return None
-        text = record[REAPPLY].upper()
-        if text and text not in TRUE_VALUES and text not in FALSE_VALUES:
-            self._error(errors, row, REAPPLY, f"无法识别“{record[REAPPLY]}”，应填 是/否、√/空白、1/0 或 Y/N。")
-        return text in TRUE_VALUES
+        return bool(self.cell(record, REAPPLY, row, errors))
 
     def _ended_here(self, numbers: set[str]) -> dict[str, str]:
         """For cadres whose application in this campaign was withdrawn or rejected: that earlier
@@ -367,7 +311,7 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
             if number:
                 first = self.seen.setdefault(number, row)
                 if first != row:
-                    self._error(errors, row, "id_number", f"与第{first}行的身份证号重复。")
+                    self.error(errors, row, "id_number", f"与第{first}行的身份证号重复。")
             parsed.append((row, number, values, month_only, reapply, errors))
 
         numbers = {p[1] for p in parsed if p[1]}
@@ -384,9 +328,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         for row, number, values, month_only, reapply, errors in parsed:
             cadre = existing.get(number) if number else None
             if cadre is not None and cadre["unit_id"] != self.unit.pk:
-                self._error(errors, row, "id_number", f"已是{cadre['unit__name']}的干部（{cadre['name']}），一人只能由一个单位报名。")
+                self.error(errors, row, "id_number", f"已是{cadre['unit__name']}的干部（{cadre['name']}），一人只能由一个单位报名。")
             elif cadre is not None and number in ended_here and reapply is None:
-                self._error(
+                self.error(
                     errors,
                     row,
                     REAPPLY,
@@ -395,7 +339,7 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
             if cadre is None and number:
                 for field in NEEDED_FOR_NEW:
                     if field not in values and not record_error(errors, row, self.header[field]):
-                        self._error(errors, row, field, "新报名人员须填写。")
+                        self.error(errors, row, field, "新报名人员须填写。")
             if errors:
                 check.errors.extend(errors)
                 continue
@@ -439,7 +383,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         campaign = Campaign.current()
         locked = {c.id_number: c for c in Cadre.objects.select_for_update().filter(id_number__in={r.key for r in rows})}
         conflicts: list[RowError] = []
-        to_apply: list[tuple[int, Cadre]] = []
+        to_create: list[tuple[int, Cadre]] = []
+        to_update: list[tuple[int, Cadre, dict]] = []
+        to_apply: list[tuple[int, Cadre, bool]] = []
         for staged in rows:
             values = dict(staged.values)
             number = values.pop("id_number")
@@ -458,8 +404,7 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                     )
                     continue
                 cadre = Cadre(id_number=number, unit=user.unit, **values)
-                cadre.clean()
-                cadre.save()
+                to_create.append((staged.row, cadre))
             else:
                 if cadre is None or cadre.unit_id != user.unit_id:
                     conflicts.append(RowError(staged.row, label["id_number"], "预览后该人员已不属于本单位，请重新上传预览。"))
@@ -474,19 +419,27 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
                         )
                     )
                     continue
-                for f, v in values.items():
-                    setattr(cadre, f, v)
-                cadre.save(update_fields=list(values))
+                to_update.append((staged.row, cadre, values))
             if campaign_id is not None:
                 to_apply.append((staged.row, cadre, REAPPLY in staged.diff))
         if conflicts:
             return conflicts
-        for row, cadre, again in to_apply:
+        # The cadres services validate every cadre with the model's rules and write in bulk.
+        try:
+            cadres_create(cadres=[cadre for _, cadre in to_create], by=user)
+        except CadresRefused as refused:
+            return _refused_rows(refused, [row for row, _ in to_create])
+        try:
+            cadres_update(changes=[(cadre, values) for _, cadre, values in to_update], by=user)
+        except CadresRefused as refused:
+            return _refused_rows(refused, [row for row, _, _ in to_update])
+        for again in (False, True):
+            applying = [(row, cadre) for row, cadre, reapply in to_apply if reapply == again]
+            if not applying:
+                continue
             note = f"{'重新报名：' if again else ''}导入报名人员名单（{batch.file_name}）"
-            try:
-                posting_apply(cadre=cadre, campaign=campaign, by=user, note=note)
-            except TransitionRefused as e:
-                conflicts.append(RowError(row, label["id_number"], str(e)))
+            result = postings_apply(cadres=[cadre for _, cadre in applying], campaign=campaign, by=user, note=note)
+            conflicts += [RowError(row, label["id_number"], str(result.refused[c.pk])) for row, c in applying if c.pk in result.refused]
         return conflicts
 
     # --- django-import-export (the admin) ------------------------------------------------------
@@ -502,6 +455,15 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
             ]
             for s in staged
         ]
+
+
+def _refused_rows(refused: CadresRefused, row_numbers: list[int]) -> list[RowError]:
+    """The cadres service's refusal as "第N行 列名：问题" rows."""
+    return [
+        RowError(row_numbers[i], HEADER.get(field, HEADER["id_number"]), message)
+        for i, fields in sorted(refused.errors.items())
+        for field, message in fields.items()
+    ]
 
 
 def record_error(errors: list[RowError], row: int, column: str) -> bool:

@@ -9,16 +9,6 @@ from villages.models import Region
 PASSWORD = "test-password-2015"
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Region
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"14{n:04d}")
-    name = factory.Sequence(lambda n: f"测试区划{n}")
-    level = Region.Level.COUNTY
-
-
 class DispatchingUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DispatchingUnit

@@ -6,26 +6,45 @@ the header we write and the header variants counties use in the files they send.
 
 from __future__ import annotations
 
-from core.columns import Column, escape_formula
-from villages.models import Village
+from core.columns import FLAG, NAME, TEXT, Choice, Code, Column, RegionName, escape_formula
+from villages.models import Region, Village
+
+URBAN_RURAL_CODES = ("111", "112", "121", "122", "123", "210", "220")
 
 VILLAGE_COLUMNS = [
     Column(
         "code",
         "统计用区划代码",
         ("村代码", "代码", "区划代码", "村级区划代码", "统计用区划代码（12位）", "行政区划代码"),
-        kind="code",
+        parser=Code(12),
         width=16,
     ),
-    Column("city", "市", ("地市", "市（地）", "设区市", "所属市"), kind="name"),
-    Column("county", "县（市、区）", ("县", "县（区）", "县区", "县市区", "县（市）", "所属县"), required=True, kind="name"),
-    Column("township", "乡（镇）", ("乡镇", "乡（镇、街道）", "乡镇（街道）", "乡镇街道", "所属乡镇"), required=True, kind="name"),
-    Column("name", "村名", ("村名称", "村", "村庄名称", "行政村", "村委会名称", "行政村名称"), required=True, kind="name", width=16),
-    Column("urban_rural_code", "城乡分类代码", ("城乡分类",), kind="code"),
-    Column("is_weak_organization", "党组织软弱涣散村", ("是否软弱涣散村", "是否党组织软弱涣散村", "软弱涣散村"), kind="flag", width=10),
-    Column("is_registered_poor", "建档立卡贫困村", ("是否贫困村", "是否建档立卡贫困村", "贫困村"), kind="flag", width=10),
-    Column("is_key_difficult", "重点难点村", ("是否重点难点村",), kind="flag", width=10),
-    Column("notes", "备注", ("说明",), width=30),
+    Column("city", "市", ("地市", "市（地）", "设区市", "所属市"), parser=RegionName((Region.Level.CITY,))),
+    Column(
+        "county",
+        "县（市、区）",
+        ("县", "县（区）", "县区", "县市区", "县（市）", "所属县"),
+        required=True,
+        parser=RegionName((Region.Level.COUNTY,)),
+    ),
+    Column(
+        "township",
+        "乡（镇）",
+        ("乡镇", "乡（镇、街道）", "乡镇（街道）", "乡镇街道", "所属乡镇"),
+        required=True,
+        parser=RegionName((Region.Level.TOWNSHIP,)),
+    ),
+    Column("name", "村名", ("村名称", "村", "村庄名称", "行政村", "村委会名称", "行政村名称"), required=True, parser=NAME, width=16),
+    Column(
+        "urban_rural_code",
+        "城乡分类代码",
+        ("城乡分类",),
+        parser=Choice({c: c for c in URBAN_RURAL_CODES}, hint=f"应填城乡分类代码 {'、'.join(URBAN_RURAL_CODES)} 之一", kind="code"),
+    ),
+    Column("is_weak_organization", "党组织软弱涣散村", ("是否软弱涣散村", "是否党组织软弱涣散村", "软弱涣散村"), parser=FLAG, width=10),
+    Column("is_registered_poor", "建档立卡贫困村", ("是否贫困村", "是否建档立卡贫困村", "贫困村"), parser=FLAG, width=10),
+    Column("is_key_difficult", "重点难点村", ("是否重点难点村",), parser=FLAG, width=10),
+    Column("notes", "备注", ("说明",), parser=TEXT, width=30),
 ]
 
 

@@ -10,47 +10,31 @@ import tablib
 from django.utils import timezone
 from import_export import resources
 
-from core.bulk import insert_rows, update_rows
+from core.bulk import update_rows
 from core.columns import display_value
 from core.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
 from core.scope import Scope
 from core.spreadsheets import Table
 from villages.columns import VILLAGE_COLUMNS, village_export_row
-from villages.models import Region, Village, VillageCategoryChange
-from villages.services import category_changes
+from villages.models import Region, Village
+from villages.selectors import RegionNames, code_in_scope
+from villages.services import category_changes, category_history_rows, category_history_write
 
 CODE = re.compile(r"^[0-9]{12}$")
-URBAN_RURAL_CODES = {"111", "112", "121", "122", "123", "210", "220"}
-TRUE_VALUES = {"是", "√", "✓", "✔", "1", "Y", "YES", "TRUE", "T", "对"}
-FALSE_VALUES = {"否", "", "0", "N", "NO", "FALSE", "F", "×", "✗", "-", "—", "无"}
 # 东街村委会, 新店村村民委员会, 东街村 and 东街 all name the same village.
 VILLAGE_SUFFIX = re.compile(r"(村村民委员会|村民委员会|村委会|委员会|村)$")
 # Fields an import may set on an existing village; its place comes from its code.
 UPDATABLE = ("name", "urban_rural_code", "is_weak_organization", "is_registered_poor", "is_key_difficult", "notes")
 FLAGS = ("is_weak_organization", "is_registered_poor", "is_key_difficult")
-HISTORY_FIELDS = ("village_id", "field", "old_value", "new_value", "changed_by_id", "changed_at", "import_batch_id", "note")
 
 
 def village_key(name: str) -> str:
     return VILLAGE_SUFFIX.sub("", name)
 
 
-def region_short_name(name: str) -> str:
-    """岢岚县 → 岢岚, 岚漪镇 → 岚漪: how people abbreviate; two characters at least."""
-    for suffix in ("街道办事处", "办事处", "街道", "县", "区", "市", "镇", "乡"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
-
-
-def in_scope(scope: Scope, code: str) -> bool:
-    return scope.everything or bool(scope.region_prefix) and code.startswith(scope.region_prefix)
-
-
 class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
     kind = "villages"
-    kind_label = "村名单"
     columns = VILLAGE_COLUMNS
 
     class Meta:
@@ -70,26 +54,7 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
     def start(self, *, user, table: Table) -> None:
         self.scope = Scope.of(user)
         self.scope_label = getattr(user, "scope_label", "")
-        self.present = set(table.columns)
-        self.header = {c.key: table.headers.get(c.key, c.header) for c in VILLAGE_COLUMNS}
-        regions = Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
-        self.regions = {r.id: r for r in regions.only("id", "code", "name", "level", "parent_id", "former_names")}
-        self.by_code = {r.code: r for r in self.regions.values()}
-        self.counties_by_name = defaultdict(set)
-        self.cities_by_name = defaultdict(set)
-        self.townships_by_name = defaultdict(set)  # (county id, name) -> township ids
-        for r in self.regions.values():
-            names = {r.name, region_short_name(r.name)}
-            if r.level == Region.Level.COUNTY:
-                names.update(n for n in r.former_names.split("、") if n)
-                for n in names:
-                    self.counties_by_name[n].add(r.id)
-            elif r.level == Region.Level.CITY:
-                for n in names:
-                    self.cities_by_name[n].add(r.id)
-            else:
-                for n in names:
-                    self.townships_by_name[(r.parent_id, n)].add(r.id)
+        self.names = RegionNames(levels=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
         self.seen_codes: dict[str, int] = {}
         self.seen_names: dict[tuple, int] = {}
 
@@ -98,76 +63,58 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         if not name:
             errors.append(RowError(row, self.header["county"], "不能为空。"))
             return None
-        ids = set(self.counties_by_name.get(name, ()))
-        city = record.get("city", "")
-        if city and len(ids) > 1:
-            city_ids = self.cities_by_name.get(city, set())
-            ids = {i for i in ids if self.regions[i].parent_id in city_ids} or ids
+        counties = self.names.counties(name, city=record.get("city", ""))
         code = record.get("code", "")
         if CODE.match(code):
-            county = self.by_code.get(code[:6])
+            county = self.names.by_code.get(code[:6])
             if county is None or county.level != Region.Level.COUNTY:
                 errors.append(RowError(row, self.header["code"], f"代码前6位 {code[:6]} 不是本系统中的县级区划。"))
                 return None
-            if county.id not in ids:
+            if county not in counties:
                 errors.append(RowError(row, self.header["county"], f"“{name}”与统计用区划代码不符：代码 {code} 属于{county.name}。"))
                 return None
             return county
-        if not ids:
+        if not counties:
             errors.append(RowError(row, self.header["county"], f"找不到名为“{name}”的县（市、区）。"))
             return None
-        if len(ids) > 1:
-            places = "、".join(sorted(self.regions[self.regions[i].parent_id].name + self.regions[i].name for i in ids))
-            errors.append(RowError(row, self.header["county"], f"“{name}”对应多个县（{places}），请填写“市”列或统计用区划代码。"))
+        if len(counties) > 1:
+            errors.append(
+                RowError(row, self.header["county"], f"“{name}”对应多个县（{self.names.places(counties)}），请填写“市”列或统计用区划代码。")
+            )
             return None
-        return self.regions[ids.pop()]
+        return counties[0]
 
     def _township(self, record: dict, county: Region, row: int, errors: list) -> Region | None:
         name = record["township"]
         if not name:
             errors.append(RowError(row, self.header["township"], "不能为空。"))
             return None
-        ids = self.townships_by_name.get((county.id, name), set())
+        townships = self.names.townships(county, name)
         code = record.get("code", "")
         if CODE.match(code):
-            township = self.by_code.get(code[:9])
+            township = self.names.by_code.get(code[:9])
             if township is None:
                 errors.append(RowError(row, self.header["code"], f"代码前9位 {code[:9]} 不是{county.name}已有的乡（镇）。"))
                 return None
-            if township.id not in ids:
+            if township not in townships:
                 errors.append(RowError(row, self.header["township"], f"“{name}”与统计用区划代码不符：代码 {code} 属于{township.name}。"))
                 return None
             return township
-        if len(ids) != 1:
+        if len(townships) != 1:
             errors.append(RowError(row, self.header["township"], f"{county.name}没有名为“{name}”的乡（镇）。"))
             return None
-        return self.regions[next(iter(ids))]
+        return townships[0]
 
     def _values(self, record: dict, row: int, errors: list) -> dict:
         """The fields this row sets: only those whose columns the file has."""
         values = {}
-        for field in FLAGS:
+        for field in (*FLAGS, "urban_rural_code", "notes"):
             if field in self.present:
-                text = record[field].upper()
-                if text in TRUE_VALUES:
-                    values[field] = True
-                elif text in FALSE_VALUES:
-                    values[field] = False
-                else:
-                    errors.append(RowError(row, self.header[field], f"无法识别“{record[field]}”，应填 是/否、√/空白、1/0 或 Y/N。"))
-        if "urban_rural_code" in self.present:
-            code = record["urban_rural_code"]
-            if code and code not in URBAN_RURAL_CODES:
-                errors.append(
-                    RowError(
-                        row,
-                        self.header["urban_rural_code"],
-                        f"“{code}”不是城乡分类代码（应为 {'、'.join(sorted(URBAN_RURAL_CODES))} 之一）。",
-                    )
-                )
-            values["urban_rural_code"] = code
-        if "notes" in self.present:
-            values["notes"] = record["notes"]
+                value = self.cell(record, field, row, errors)
+                if value is not None:
+                    values[field] = value
+        if "urban_rural_code" in self.present and not record["urban_rural_code"]:
+            values["urban_rural_code"] = ""
         return values
 
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
@@ -176,13 +123,13 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         for row, record in rows:
             errors: list[RowError] = []
             code = record.get("code", "")
-            if code and not CODE.match(code):
-                errors.append(RowError(row, self.header["code"], f"“{code}”不是12位数字。"))
+            if code:
+                self.cell(record, "code", row, errors)
             if not record["name"]:
                 errors.append(RowError(row, self.header["name"], "不能为空。"))
             county = self._county(record, row, errors)
             township = self._township(record, county, row, errors) if county else None
-            if county and not in_scope(self.scope, code if CODE.match(code) else county.code):
+            if county and not code_in_scope(self.scope, code if CODE.match(code) else county.code):
                 errors.append(RowError(row, self.header["county"], f"{county.name}的村不在您的管辖范围（{self.scope_label}）内。"))
             values = self._values(record, row, errors)
             if CODE.match(code):
@@ -245,22 +192,10 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         now = timezone.now()
 
         def record(village_id, flags):
-            history.extend(
-                {
-                    "village_id": village_id,
-                    "field": f,
-                    "old_value": old,
-                    "new_value": new,
-                    "changed_by_id": user.pk,
-                    "changed_at": now,
-                    "import_batch_id": batch.pk,
-                    "note": "",
-                }
-                for f, old, new in flags
-            )
+            history.extend(category_history_rows(village_id=village_id, changes=flags, by_id=user.pk, at=now, import_batch_id=batch.pk))
 
         for staged in rows:
-            if not in_scope(scope, staged.key):
+            if not code_in_scope(scope, staged.key):
                 conflicts.append(RowError(staged.row, label["code"], f"{staged.key} 已不在您的管辖范围内。"))
                 continue
             village = existing.get(staged.key)
@@ -286,7 +221,7 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         for village in Village.objects.bulk_create(to_create):
             record(village.id, category_changes(old=None, new={f: getattr(village, f) for f in FLAGS}))
         update_rows(Village, to_update, [*UPDATABLE, "updated_at"])
-        insert_rows(VillageCategoryChange, history, HISTORY_FIELDS)
+        category_history_write(history)
         return []
 
     # --- django-import-export (the admin): core.importing.AdminImport -------------------

@@ -142,7 +142,40 @@ def category_changes(*, old: Mapping | None, new: Mapping) -> list[tuple[str, bo
     return changes
 
 
-HISTORY_FIELDS = ["village", "field", "old_value", "new_value", "changed_by", "changed_at", "import_batch", "note"]
+# VillageCategoryChange's columns, as category_history_rows builds them.
+HISTORY_FIELDS = ("village", "field", "old_value", "new_value", "changed_by", "changed_at", "import_batch", "note")
+
+
+def category_history_rows(
+    *,
+    village_id: int,
+    changes: list[tuple[str, bool | None, bool]],
+    by_id: int | None,
+    at,
+    import_batch_id: int | None = None,
+    note: str = "",
+) -> list[dict]:
+    """One VillageCategoryChange row (as a dict for insert_rows) per (field, old, new) of
+    ``changes`` (category_changes). The one place that says what a history row holds: the
+    category service and the village import both write through it."""
+    return [
+        {
+            "village_id": village_id,
+            "field": field,
+            "old_value": old,
+            "new_value": new,
+            "changed_by_id": by_id,
+            "changed_at": at,
+            "import_batch_id": import_batch_id,
+            "note": note,
+        }
+        for field, old, new in changes
+    ]
+
+
+def category_history_write(rows: list[dict]) -> int:
+    """Insert history rows built by category_history_rows (one statement per batch)."""
+    return insert_rows(VillageCategoryChange, rows, HISTORY_FIELDS)
 
 
 @transaction.atomic
@@ -159,22 +192,10 @@ def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = ""
             flags = category_changes(old=village, new=changes[village["id"]])
             if not flags:
                 continue
-            for field, before, after in flags:
-                history.append(
-                    {
-                        "village_id": village["id"],
-                        "field": field,
-                        "old_value": before,
-                        "new_value": after,
-                        "changed_by_id": by.pk if by else None,
-                        "changed_at": now,
-                        "import_batch_id": None,
-                        "note": note,
-                    }
-                )
-                village[field] = after
+            history.extend(category_history_rows(village_id=village["id"], changes=flags, by_id=by.pk if by else None, at=now, note=note))
+            village.update({field: after for field, _, after in flags})
             to_update.append({**village, "updated_at": now})
         update_rows(Village, to_update, [*Village.CATEGORY_FIELDS, "updated_at"])
-        insert_rows(VillageCategoryChange, history, HISTORY_FIELDS)
+        category_history_write(history)
         changed += len(history)
     return changed

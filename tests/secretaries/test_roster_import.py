@@ -226,7 +226,7 @@ def test_upload_preview_confirm_through_the_pages(client, unit_user, campaign):
     ],
 )
 def test_date_forms(text, expected):
-    from secretaries.roster_resources import parse_date
+    from core.columns import parse_date
 
     assert parse_date(text) == expected
 
