@@ -72,6 +72,8 @@ EXPORT_ROSTER = _cap("roster.export", "导出报名人员名单", "secretaries.e
 IMPORT_ROSTER = _cap("roster.import", "导入报名人员名单", "secretaries.import_cadre")
 EDIT_CADRES = _cap("cadres.edit", "修改干部信息", "secretaries.change_cadre")
 # One capability per pipeline step (notice §三); secretaries.transitions names them.
+REGISTER_CADRES = _cap("cadres.register", "登记本单位人员")
+POSTING_APPLY = _cap("posting.apply", "登记报名")
 POSTING_QUALIFY = _cap("posting.qualify", "资格审查")
 POSTING_REJECT = _cap("posting.reject", "资格审查")
 POSTING_RECOMMEND = _cap("posting.recommend", "组织推荐")
@@ -203,6 +205,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             SEE_FULL_ID_NUMBERS,
             IMPORT_ROSTER,
             EXPORT_ROSTER,
+            REGISTER_CADRES,
+            POSTING_APPLY,
             POSTING_QUALIFY,
             POSTING_REJECT,
             POSTING_RECOMMEND,

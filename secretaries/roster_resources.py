@@ -29,7 +29,9 @@ from core.exports import list_xlsx_tempfile
 from core.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
 from core.spreadsheets import Table
-from dispatch.models import Campaign, Role
+from dispatch import roles
+from dispatch.models import Campaign
+from dispatch.roles import can
 from secretaries.idcard import InvalidIdNumber, parse_id_number
 from secretaries.models import ETHNICITIES, Cadre, Posting, PostingEvent
 from secretaries.services import CadresRefused, cadres_create, cadres_update, postings_apply
@@ -202,7 +204,7 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         return super().batch_region(user=user)
 
     def start(self, *, user, table: Table) -> None:
-        if getattr(user, "role", None) != Role.UNIT or user.unit_id is None:
+        if not can(user, roles.IMPORT_ROSTER) or user.unit_id is None:
             raise FileRefused("只有派出单位的组织人事部门可以导入本单位的报名人员名单。")
         self.campaign = Campaign.current()
         if self.campaign is None or not self.campaign.is_open:

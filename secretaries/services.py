@@ -15,12 +15,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from core.bulk import insert_rows, update_rows
-from dispatch.models import Campaign, QuotaAllocation, Role, User
+from dispatch import roles
+from dispatch.models import Campaign, QuotaAllocation, User
+from dispatch.roles import can
 from secretaries.models import Cadre, Posting, PostingEvent
 from secretaries.transitions import TRANSITIONS, TransitionRefused
 from villages.models import Village
@@ -191,7 +194,7 @@ def postings_apply(
     one event each. A cadre of another unit, or one who already applied in the campaign, is
     refused (keyed by cadre id) and nothing is written for it."""
     cadres = list(cadres)
-    if by.role != Role.UNIT:
+    if not can(by, roles.POSTING_APPLY):
         return BatchResult([], {c.pk: TransitionRefused("只有本单位组织人事部门可以登记报名。") for c in cadres})
     if not campaign.is_open:
         return BatchResult([], {c.pk: TransitionRefused(f"“{campaign.name}”已结束，不能报名。") for c in cadres})
@@ -297,7 +300,7 @@ def uncovered_target_villages(*, county) -> Iterable[Village]:
 
 
 # --- cadres (干部): the roster import, the demo ----------------------------------------------
-# Helper C's section: every new or changed Cadre row goes through cadres_create / cadres_update.
+# --- 干部 (cadres): every new or changed Cadre row goes through cadres_create / cadres_update ----
 class CadresRefused(Exception):
     """Cadres that cannot be written: ``errors`` maps each refused item's position in the batch
     to {field: message} (Chinese), as the model's rules give them. Nothing was written."""
@@ -311,8 +314,6 @@ def cadres_validate(*, cadres: list[Cadre], by: User | None) -> None:
     """Validate a batch of cadres with the model's rules (Cadre.clean, the fields' own checks),
     each 身份证号 once in the province, and the unit's HR writing only its own unit's people
     (``by`` None: the system itself, the demo). A constant number of queries."""
-    from django.core.exceptions import ValidationError  # local: this section leaves the file's head to the pipeline's
-
     errors: dict[int, dict[str, str]] = {}
     for i, cadre in enumerate(cadres):
         try:
@@ -321,7 +322,7 @@ def cadres_validate(*, cadres: list[Cadre], by: User | None) -> None:
             cadre.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
         except ValidationError as e:
             errors[i] = {field: messages[0] for field, messages in e.message_dict.items()}
-        if by is not None and (by.role != Role.UNIT or cadre.unit_id != by.unit_id):
+        if by is not None and (not can(by, roles.REGISTER_CADRES) or cadre.unit_id != by.unit_id):
             errors.setdefault(i, {})["unit"] = "只有本单位组织人事部门可以登记本单位的人员。"
     numbers = [c.id_number for c in cadres]
     taken = dict(Cadre.objects.filter(id_number__in=numbers).values_list("id_number", "pk"))
