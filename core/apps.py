@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
-    verbose_name = "公共"
+    verbose_name = "导入记录"
