@@ -11,15 +11,16 @@ from import_export import resources
 from core.importing import ChunkCheck, Planned, RowError, TwoStageImport
 from core.models import ImportBatch, ImportRow
 from core.spreadsheets import FileRefused, Table
+from dispatch import roles
 from dispatch.annex2 import ANNEX2_COLUMNS
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from dispatch.quota_services import QuotaCell, QuotaRefused, quotas_set
 from dispatch.reference import annex2_records
+from dispatch.roles import can
 from dispatch.services import UnitsRefused, units_create
 from villages.models import Region
 from villages.selectors import RegionNames
 
-IMPORT_PERMISSION = "dispatch.import_quotaallocation"
 # A unit the table names that the system does not know yet: the preview offers to create it
 # as a provincial organ (the table is the provincial units'); its kind can be corrected later.
 NEW_UNIT = "new"
@@ -169,7 +170,7 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
 
     def apply_chunk(self, rows: list[Planned], *, user, batch: ImportBatch) -> list[RowError]:
         label = {c.key: c.header for c in ANNEX2_COLUMNS}
-        if not user.has_perm(IMPORT_PERMISSION):
+        if not can(user, roles.EDIT_QUOTAS):
             return [RowError(rows[0].row, label["county"], "您的角色已无权导入名额分配表。")]
         rows, problems = self._create_offered_units(rows, label, user=user)
         if problems:

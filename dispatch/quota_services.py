@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from core.bulk import update_rows
+from dispatch import roles
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
+from dispatch.roles import require
 from villages.models import Region
 
 MAX_COUNT = 32767  # PositiveSmallIntegerField
@@ -51,12 +53,11 @@ def quotas_set(*, campaign: Campaign, cells: Sequence[QuotaCell], by, keep_zero:
     ``keep_zero``, is kept as a quota of 0: the 附表2 import keeps what the table says). Returns
     each cell's quota, or None where there is none any more.
 
-    Refuses ``by`` without the permission or with a county outside its scope (PermissionDenied;
+    Refuses ``by`` without the capability EDIT_QUOTAS or with a county outside its scope (PermissionDenied;
     ``by`` None is the system itself: the reference loader), and a count below 0 or too large
     (QuotaRefused). A constant number of queries: one lock, one INSERT, one UPDATE, one DELETE."""
     if by is not None:
-        if not by.has_perm("dispatch.change_quotaallocation"):
-            raise PermissionDenied("您的角色无权修改名额分配。")
+        require(by, roles.EDIT_QUOTAS)
         visible = set(Region.objects.visible_to(by).filter(pk__in={c.county.pk for c in cells}).values_list("pk", flat=True))
         outside = [c for c in cells if c.county.pk not in visible]
         if outside:
