@@ -251,7 +251,8 @@ def reset_categories() -> None:
     """Back to the reference data: no categories, no history, no import batches."""
     from django.db import connection
 
-    from villages.models import ImportBatch, ImportRow, Village, VillageCategoryChange
+    from core.models import ImportBatch, ImportRow
+    from villages.models import Village, VillageCategoryChange
 
     VillageCategoryChange.objects.all().delete()
     ImportRow.objects.all().delete()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from core.columns import display_value
 from core.forms import ImportUploadForm
 from core.importing import FileRefused, ImportConflict, ImportRefused, RowError
 from core.models import ImportBatch
-from core.navigation import Capability
+from core.navigation import Capability, require
 
 CHANGES_PER_PAGE = 100
 
@@ -59,8 +58,7 @@ class ImportPages:
         return {"pages": self, "urls": urls, **extra}
 
     def _require(self, request, capability: Capability) -> None:
-        if not capability.held_by(request.user):
-            raise PermissionDenied(f"您的角色无权{capability.label}。")
+        require(request.user, capability)
 
     def _own_preview(self, request, batch_id: int) -> ImportBatch:
         # Only the uploader sees and confirms a preview; anyone else gets 404, like out of scope.

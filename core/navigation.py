@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 
@@ -21,6 +22,17 @@ class Capability(Protocol):
     label: str
 
     def held_by(self, user) -> bool: ...
+
+
+def refusal(capability: Capability) -> str:
+    """What a page says to a role without ``capability``."""
+    return f"您的角色无权{capability.label}。"
+
+
+def require(user, capability: Capability, message: str | None = None) -> None:
+    """Refuse (403) a user who does not hold ``capability``, saying so in Chinese."""
+    if not capability.held_by(user):
+        raise PermissionDenied(message or refusal(capability))
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+# Views call ``roles.require(user, roles.X)``: 403 with the capability's label in Chinese.
+from core.navigation import require as require
 from dispatch.models import Role
 
 
@@ -229,12 +230,6 @@ def capabilities_of(user) -> frozenset[Capability]:
 
 def can(user, capability: Capability) -> bool:
     return capability in capabilities_of(user)
-
-
-def require(user, capability: Capability, message: str | None = None) -> None:
-    """Refuse (403) a user whose role lacks ``capability``, saying so in Chinese."""
-    if not can(user, capability):
-        raise PermissionDenied(message or f"您的角色无权{capability.label}。")
 
 
 def roles_that(capability: Capability) -> frozenset[str]:

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 
 from core.import_views import ImportPages
 from core.models import ImportBatch
+from core.navigation import refusal
 from dispatch import roles
 from secretaries.models import Cadre
 from secretaries.roster_resources import roster_xlsx_tempfile
@@ -41,7 +42,7 @@ class RosterImportPages(ImportPages):
             return batches
         if self.capability.held_by(request.user) and request.user.unit_id is not None:
             return batches.filter(created_by__unit=request.user.unit_id)
-        raise PermissionDenied(f"您的角色无权{self.history_capability.label}。")
+        raise PermissionDenied(refusal(self.history_capability))
 
     def history(self, request):
         batches = self._batches(request).select_related("created_by")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,16 +19,11 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 
 from core.filters import PAGE_SIZE, sort_links
-from core.navigation import Capability
+from core.navigation import Capability, require
 from villages.exports import villages_xlsx_tempfile
 from villages.filters import VillageFilterSet
 from villages.models import Village
 from villages.selectors import county_category_summary
-
-
-def _require(user, capability: Capability) -> None:
-    if not capability.held_by(user):
-        raise PermissionDenied(f"您的角色无权{capability.label}。")
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,7 @@ class VillagePages:
         ]
 
     def village_list(self, request):
-        _require(request.user, self.view)
+        require(request.user, self.view)
         filterset = VillageFilterSet(request.GET or None, request=request)
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
@@ -64,7 +58,7 @@ class VillagePages:
         )
 
     def village_export(self, request):
-        _require(request.user, self.export)
+        require(request.user, self.export)
         filterset = VillageFilterSet(request.GET or None, request=request)
         if filterset.is_bound and not filterset.is_valid():
             # The list page shows what is wrong with the filters; export nothing meanwhile.
@@ -79,7 +73,7 @@ class VillagePages:
         )
 
     def village_detail(self, request, code: str):
-        _require(request.user, self.view)
+        require(request.user, self.view)
         village = get_object_or_404(
             Village.objects.visible_to(request.user).select_related("township__parent__parent__parent", "county__parent"),
             code=code,
@@ -88,7 +82,7 @@ class VillagePages:
         return render(request, "villages/village_detail.html", {"village": village, "changes": changes})
 
     def county_summary(self, request):
-        _require(request.user, self.view)
+        require(request.user, self.view)
         summary = county_category_summary(user=request.user)
         return render(
             request,
