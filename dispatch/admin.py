@@ -118,7 +118,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
             "角色与范围",
             {"fields": ["role", "region", "unit"], "description": "每个用户一个角色：派出单位用户指定单位，其他角色指定管辖区域。"},
         ),
-        ("状态", {"fields": ["is_active", "is_superuser", "groups", "last_login", "date_joined"]}),
+        ("状态", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2"]}),
@@ -129,4 +129,4 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        user_set_role(user=obj, role=obj.role, region=obj.region, unit=obj.unit)
+        user_set_role(user=obj, role=obj.role, region=obj.region, unit=obj.unit, admin_access=obj.is_staff)

@@ -19,15 +19,21 @@ from villages.selectors import code_in_scope
 
 
 @transaction.atomic
-def user_set_role(*, user: User, role: str, region: Region | None = None, unit: DispatchingUnit | None = None) -> User:
+def user_set_role(
+    *, user: User, role: str, region: Region | None = None, unit: DispatchingUnit | None = None, admin_access: bool | None = None
+) -> User:
     """Give ``user`` one role and its scope, and make its group membership match the role.
+
+    A system administrator always gets into the admin; another role's account only when the
+    administrator gives it ``admin_access`` (it then sees its own scope there and takes the
+    steps its role owns); None keeps what the account has.
 
     Raises ValidationError (in Chinese, naming the field) when the scope does not fit the role:
     a county department scoped to a city, a unit user without a unit."""
     user.role = role
     user.region = region if role != Role.UNIT else None
     user.unit = unit if role == Role.UNIT else None
-    user.is_staff = role == Role.ADMIN
+    user.is_staff = role == Role.ADMIN or (user.is_staff if admin_access is None else admin_access)
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.set([Group.objects.get(name=role_group_name(role))])

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from dispatch.models import Role
 from dispatch.roles import ROLE_PERMISSIONS, sync_role_groups
@@ -65,3 +66,29 @@ def test_a_region_role_without_a_region_is_refused(regions):
 def test_only_administrators_get_into_the_admin(admin_user, kelan_user):
     assert admin_user.is_staff
     assert not kelan_user.is_staff
+
+
+def test_the_administrator_gives_a_department_admin_access_and_a_role_change_keeps_it(admin_user, kelan_user, regions, client):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:dispatch_user_change", args=[kelan_user.pk]),
+        {
+            "username": "kelan",
+            "full_name": "岢岚县委组织部",
+            "role": Role.COUNTY_ORG,
+            "region": regions["岢岚县"].pk,
+            "is_active": "on",
+            "is_staff": "on",
+        },
+    )
+    assert response.status_code == 302
+    kelan_user.refresh_from_db()
+    assert kelan_user.is_staff and not kelan_user.is_superuser
+    assert list(kelan_user.groups.values_list("name", flat=True)) == ["县委组织部"]
+
+    user_set_role(user=kelan_user, role=Role.CITY_ORG, region=regions["忻州市"])
+    assert kelan_user.is_staff  # kept: only the administrator gives or takes it
+    user_set_role(user=kelan_user, role=Role.CITY_ORG, region=regions["忻州市"], admin_access=False)
+    assert not kelan_user.is_staff
+    user_set_role(user=kelan_user, role=Role.ADMIN, admin_access=False)
+    assert kelan_user.is_staff  # an administrator always gets in
