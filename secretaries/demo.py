@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from dispatch.demo import DEMO_PASSWORD
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
-from dispatch.quota_services import QuotaCell, quotas_set
+from dispatch.quota_services import quota_set
 from dispatch.roles import role_group_name
 from dispatch.services import units_create
 from secretaries.idcard import make_id_number
@@ -249,7 +249,6 @@ class DemoBuilder:
         }
         counties = list(room)
         cursor = 0
-        added: dict[tuple[DispatchingUnit, int], int] = defaultdict(int)  # (unit, county id) → places
         for name, units in pools.items():
             left, i = need[name], 0
             while left > 0:
@@ -265,16 +264,16 @@ class DemoBuilder:
                 room[county] -= n
                 left -= n
                 i += 1
-                added[unit, county] += n
-        # The generated quotas through the service, in one batch on top of what the units have.
-        had = {
-            (q.unit_id, q.county_id): q.count
-            for q in QuotaAllocation.objects.filter(campaign=self.campaign, unit__in={u for u, _ in added})
-        }
-        cells = [QuotaCell(unit, self.counties[county], had.get((unit.pk, county), 0) + n) for (unit, county), n in added.items()]
-        quotas = quotas_set(campaign=self.campaign, cells=cells, by=self.province_user)
-        for quota, n in zip(quotas, added.values(), strict=True):
-            filled[quota.pk] = (quota, filled[quota.pk][1] + n if quota.pk in filled else n)
+                quota = QuotaAllocation.objects.filter(campaign=self.campaign, unit=unit, county_id=county).first()
+                quota = quota_set(
+                    campaign=self.campaign,
+                    unit=unit,
+                    county=self.counties[county],
+                    count=(quota.count if quota else 0) + n,
+                    by=self.province_user,
+                )
+                key = quota.pk
+                filled[key] = (quota, filled[key][1] + n if key in filled else n)
         for q, n in filled.values():
             for _ in range(n):
                 plan.seats.append(Seat(q.unit, q.county, self.free[q.county_id].pop(0)))
