@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -159,7 +161,10 @@ def parse_date(text: str) -> tuple[datetime.date, bool]:
         date = datetime.date(year, month, int(day or 1))
     except ValueError:
         raise CellError(f"“{text}”不是有效日期。") from None
-    if not 1900 <= year <= datetime.date.today().year or date > datetime.date.today():
+    # The project's day (Asia/Shanghai), not the server clock's: before 08:00 there a UTC server
+    # would still be on yesterday and refuse today's date as in the future.
+    today = timezone.localdate()
+    if not 1900 <= year <= today.year or date > today:
         raise CellError(f"“{text}”不在合理范围内。")
     return date, day is not None
 
