@@ -26,6 +26,8 @@ class Scope:
     - ``region_prefix``: the code prefix of the region subtree the user governs.
     - ``unit_id``: a dispatching unit's own users see only their unit's rows.
     - ``unit_level``: 省扶贫办 sees the candidates of one level of units (provincial).
+    - ``posting_id``: a secretary (第一书记) sees his own posting and its records, and of the
+      regions and villages only his village (``region_prefix`` is then the village's code).
     An empty scope (all None/False) sees nothing.
     """
 
@@ -33,6 +35,7 @@ class Scope:
     region_prefix: str | None = None
     unit_id: int | None = None
     unit_level: str | None = None
+    posting_id: int | None = None
 
     @classmethod
     def of(cls, user) -> Scope:
@@ -55,10 +58,14 @@ class ScopedQuerySet(models.QuerySet):
     - ``scope_unit_field``: lookup path to the row's dispatching unit, for rows that belong to
       a unit (postings, rosters); ``""`` for the unit model itself. Unit users then see only
       their unit's rows, and 省扶贫办 only rows of provincial units.
+    - ``scope_posting_field``: lookup path to the row's posting (``""`` for the posting model
+      itself), for rows that belong to one secretary's time in office. A secretary sees only
+      the rows of his own posting; rows without a posting field he sees by region (his village).
     """
 
     scope_region_fields: tuple[str, ...] = ()
     scope_unit_field: str | None = None
+    scope_posting_field: str | None = None
     # Province-wide reference rows (campaigns) that every signed-in user with a scope may read.
     scope_public: bool = False
 
@@ -71,6 +78,13 @@ class ScopedQuerySet(models.QuerySet):
     def scope_q(self, scope: Scope) -> Q:
         if scope.everything or (self.scope_public and scope != NOTHING):
             return Q()
+        if scope.posting_id is not None:
+            if self.scope_posting_field is not None:
+                lookup = f"{self.scope_posting_field}__id" if self.scope_posting_field else "id"
+                return Q(**{lookup: scope.posting_id})
+            if self.scope_unit_field is not None:
+                # A unit's rows (its roster, the unit itself) are not a secretary's to read.
+                return Q(pk__in=[])
         if self.scope_unit_field is not None:
             if scope.unit_id is not None:
                 return Q(**{self._unit_lookup("id"): scope.unit_id})

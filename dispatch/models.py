@@ -249,6 +249,13 @@ class User(AbstractUser):
             if self.unit is None:
                 return NOTHING
             return Scope(region_prefix=self.unit.region.scope_prefix, unit_id=self.unit_id)
+        if self.role == Role.SECRETARY:
+            # His own posting and its records; of the regions and villages, his village. The
+            # account is the tenure app's (tenure.SecretaryAccount); without one he sees nothing.
+            account = getattr(self, "secretary_account", None)
+            if account is None or account.posting.village is None:
+                return NOTHING
+            return Scope(region_prefix=account.posting.village.code, posting_id=account.posting_id)
         if self.role == Role.POVERTY_OFFICE and self.region is not None:
             # Everything of the province to read, but only provincial units' candidates to act on.
             return Scope(region_prefix=self.region.scope_prefix, unit_level=DispatchingUnit.Level.PROVINCE)

@@ -72,11 +72,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
-    # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- reports.
+    # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- tenure <- reports.
     "core",
     "villages",
     "dispatch",
     "secretaries",
+    "tenure",
     "reports",
 ]
 

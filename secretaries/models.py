@@ -168,6 +168,7 @@ class Posting(models.Model):
         # those of its own units; 省扶贫办 the provincial units' candidates.
         scope_region_fields = ("county__code", "unit__region__code")
         scope_unit_field = "unit"
+        scope_posting_field = ""
 
     objects = QuerySet.as_manager()
 
@@ -197,6 +198,7 @@ class Posting(models.Model):
 class PostingEventQuerySet(AppendOnlyQuerySet):
     scope_region_fields = ("posting__county__code", "posting__unit__region__code")
     scope_unit_field = "posting__unit"
+    scope_posting_field = "posting"
 
 
 class PostingEvent(AppendOnlyEvent):

@@ -1,4 +1,4 @@
-"""The apps depend one way: core ← villages ← dispatch ← secretaries ← reports; who may do what
+"""The apps depend one way: core ← villages ← dispatch ← secretaries ← tenure ← reports; who may do what
 is decided by the capability table (dispatch/roles.py), not by role sets in views.
 
 Read from the source, not the running process: an import inside a function counts as much as
@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Each app, and the apps it may import; ``dispatch`` is also the project package (settings,
 # URLs, the capability table), which the later apps read.
-LAYERS = ["core", "villages", "dispatch", "secretaries", "reports"]
+LAYERS = ["core", "villages", "dispatch", "secretaries", "tenure", "reports"]
 
 
 def imported_apps(package: str) -> dict[str, set[str]]:
