@@ -23,5 +23,6 @@ urlpatterns = [
     path("annexes/", include("reports.annex_urls")),
     path("submissions/", include("reports.submission_urls")),
     path("dashboard/", include("reports.dashboard_urls")),
+    path("office/", include("tenure.urls")),
     path("admin/", admin.site.urls),
 ]

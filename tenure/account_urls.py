@@ -1,0 +1,3 @@
+"""URLs of the time in office (see tenure/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,11 @@
+"""The pages of the time in office, under /office/. Each part keeps its own URL module."""
+
+from django.urls import include, path
+
+app_name = "tenure"
+
+urlpatterns = [
+    path("", include("tenure.presence_urls")),  # calendar, presence, months, leave, official absences
+    path("", include("tenure.diary_urls")),  # 民情日记, inspections, the secretary's, township's and unit's pages
+    path("", include("tenure.account_urls")),  # secretaries' accounts
+]
