@@ -87,6 +87,9 @@ POSTING_TAKE_OFFICE = _cap("posting.take_office", "办理履岗任职")
 POSTING_END_TERM = _cap("posting.end_term", "办理期满免职")
 POSTING_EXTEND = _cap("posting.extend", "办理留任")
 POSTING_RECALL = _cap("posting.recall", "调整召回")
+# --- the time in office (tenure) ----------------------------------------------------------------
+# t3: the county issues and resets its secretaries' first passwords (accounts open at 履岗任职).
+TENURE_MANAGE_ACCOUNTS = _cap("tenure.accounts", "管理第一书记账号")
 # --- annexes, submissions, dashboards ----------------------------------------------------------
 VIEW_ANNEXES = _cap("annexes.view", "查看台账和统计表")
 VIEW_DASHBOARD = _cap("dashboard.view", "查看统计图表")
@@ -132,6 +135,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             MANAGE_DEADLINES,
+            TENURE_MANAGE_ACCOUNTS,  # t3
         }
     ),
     Role.PROVINCIAL_ORG: frozenset(
@@ -191,6 +195,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             SUBMIT_COUNTY_LEDGER,
+            TENURE_MANAGE_ACCOUNTS,  # t3
         }
     ),
     # 乡镇党委 sees its villages and their secretaries; the plan and the quotas are the departments'.

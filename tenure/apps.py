@@ -10,4 +10,12 @@ class TenureConfig(AppConfig):
 
     def ready(self) -> None:
         # Navigation and 待办 entries are registered here once the pages exist.
-        pass
+        from core.navigation import NavItem, register_nav, register_todo
+        from dispatch import roles
+        from secretaries.services import postings_transitioned
+        from tenure.accounts import account_todos, on_postings_transitioned
+
+        # t3: secretaries' accounts, opened and closed with the posting's steps.
+        postings_transitioned.connect(on_postings_transitioned, dispatch_uid="tenure_accounts")
+        register_nav(NavItem("第一书记账号", "tenure:accounts", roles.TENURE_MANAGE_ACCOUNTS, order=62))
+        register_todo(account_todos)
