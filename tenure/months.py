@@ -120,5 +120,7 @@ def months_waiting(user, *, today: datetime.date | None = None) -> list[tuple[Po
     return [
         (p, last_month.year, last_month.month)
         for p in postings
-        if p.id not in confirmed and p.start_date <= month_bounds(last_month.year, last_month.month)[1]
+        if p.id not in confirmed
+        and p.start_date <= month_bounds(last_month.year, last_month.month)[1]
+        and not (p.end_date and p.end_date < last_month)
     ]

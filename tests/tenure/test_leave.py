@@ -140,3 +140,85 @@ def test_close_records_the_return_and_the_working_days_taken(posting, shuji, lan
     assert (leave.state, leave.returned_on, leave.days_taken) == ("closed", D(2016, 3, 9), 2)
     assert month_figures(posting, 2016, 3).leave == 2
     refused(lambda: leave_close(leave=leave, by=shuji, returned_on=D(2016, 3, 9), today=D(2016, 3, 20)), match="已销假，不能销假")
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def test_the_secretary_asks_on_the_page_and_sees_where_it_stands(client, posting, shuji):
+    client.force_login(shuji)
+    assert client.get("/office/leave/new/").status_code == 200
+    data = {"kind": "personal", "start_date": "2016-10-08", "end_date": "2016-10-12", "reason": "家中老人住院"}
+    response = client.post("/office/leave/new/", data, follow=True)
+    assert "共5个工作日，由县委组织部审批" in response.text
+    assert client.post("/office/leave/new/", data).status_code == 200  # overlaps: the form again
+    assert "重叠" in client.post("/office/leave/new/", data).text and LeaveRequest.objects.count() == 1
+    holidays = client.post("/office/leave/new/", {**data, "start_date": "2016-10-01", "end_date": "2016-10-07"})
+    assert "均为休息日或节假日" in holidays.text
+    listing = client.get("/office/leave/")
+    assert "待审批" in listing.text and "10月8日" in listing.text
+
+
+def test_the_township_sees_the_long_leave_but_may_not_approve_it(client, posting, shuji, lanyi_user, kelan_user):
+    leave = ask(posting, shuji, D(2016, 10, 8), D(2016, 10, 12))
+    client.force_login(lanyi_user)
+    detail = client.get(f"/office/leave/{leave.pk}/")
+    assert "应由县委组织部审批，您无权审批" in detail.text and 'data-testid="approve-form"' not in detail.text
+    assert client.post(f"/office/leave/{leave.pk}/approve/").status_code == 403
+    assert LeaveRequest.objects.get().state == "pending" and LeaveEvent.objects.count() == 1
+    client.force_login(kelan_user)
+    assert leave.posting.cadre.name in client.get("/office/leave/").text  # in 待您审批
+    assert 'data-testid="approve-form"' in client.get(f"/office/leave/{leave.pk}/").text
+    client.post(f"/office/leave/{leave.pk}/approve/", {"note": "同意"})
+    assert LeaveRequest.objects.get().state == "approved"
+    again = client.post(f"/office/leave/{leave.pk}/approve/", follow=True)
+    assert "已批准，不能再审批" in again.text and LeaveEvent.objects.count() == 2
+
+
+def test_leave_pages_out_of_scope_are_404(client, posting, other_posting, shuji, songjiagou_user, wuzhai_user, kelan_user):
+    leave = ask(posting, shuji, D(2016, 3, 7), D(2016, 3, 7))
+    for user in (songjiagou_user, wuzhai_user):
+        client.force_login(user)
+        assert client.get(f"/office/leave/{leave.pk}/").status_code == 404
+        assert client.post(f"/office/leave/{leave.pk}/return/", {"reason": "x"}).status_code == 404
+        assert leave.posting.cadre.name not in client.get("/office/leave/").text
+    other_user = account_for(other_posting, "lishuji")  # noqa: F405
+    client.force_login(other_user)
+    assert client.get(f"/office/leave/{leave.pk}/").status_code == 404
+    assert client.post(f"/office/leave/{leave.pk}/cancel/").status_code == 404
+    assert LeaveRequest.objects.get().state == "pending" and LeaveEvent.objects.count() == 1
+    client.force_login(kelan_user)
+    assert client.get(f"/office/leave/{leave.pk}/approve/").status_code == 405
+
+
+def test_the_unit_sees_only_the_leave_it_is_informed_of(client, posting, shuji, unit_user):
+    short = ask(posting, shuji, D(2016, 3, 7), D(2016, 3, 7))
+    long = ask(posting, shuji, D(2016, 10, 8), D(2016, 10, 12))
+    client.force_login(unit_user)
+    assert client.get(f"/office/leave/{long.pk}/").status_code == 200
+    assert client.get(f"/office/leave/{short.pk}/").status_code == 404
+    assert client.get("/office/leave/new/").status_code == 403
+
+
+def test_close_and_return_on_the_pages(client, posting, shuji, lanyi_user):
+    leave = ask(posting, shuji, D(2016, 3, 7), D(2016, 3, 9))
+    client.force_login(lanyi_user)
+    assert "退回请填写理由" in client.post(f"/office/leave/{leave.pk}/return/", {"reason": ""}, follow=True).text
+    client.post(f"/office/leave/{leave.pk}/approve/")
+    client.force_login(shuji)
+    response = client.post(f"/office/leave/{leave.pk}/close/", {"returned_on": "2016-03-09"}, follow=True)
+    assert "已销假" in response.text and LeaveRequest.objects.get().days_taken == 2
+
+
+def test_todos_of_the_township_and_county(client, posting, shuji, lanyi_user, kelan_user):
+    ask(posting, shuji, D(2016, 3, 7), D(2016, 3, 7))
+    ask(posting, shuji, D(2016, 10, 8), D(2016, 10, 12))
+    from core.navigation import todos_for
+
+    assert [(t.label, t.count) for t in todos_for(kelan_user) if "请假" in t.label] == [("待审批的请假", 1)]
+    township = {t.label: t.count for t in todos_for(lanyi_user)}
+    assert township["待审批的请假"] == 1
+    assert not any(label.startswith("待确认") for label in township)  # his term ended in 2017
+    posting.end_date = datetime.date.today() + datetime.timedelta(days=400)
+    posting.save()
+    assert any(label.startswith("待确认") for label in (t.label for t in todos_for(lanyi_user)))  # last month, not yet confirmed
