@@ -66,6 +66,7 @@ class DiarySearchForm(forms.Form):
     start = forms.DateField(label="起始日期", required=False, widget=DateInput(), error_messages={"invalid": "起始日期格式不对。"})
     end = forms.DateField(label="截止日期", required=False, widget=DateInput(), error_messages={"invalid": "截止日期格式不对。"})
     duty = forms.ChoiceField(label="职责", required=False, choices=[("", "全部"), *Duty.choices])
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), ("submitted", "已提交"), ("draft", "我的草稿")])
 
     def __init__(self, *args, postings, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,7 +45,12 @@ def diary_list(request):
         data = form.cleaned_data
         posting = data.get("posting")
         search = selectors.DiarySearch(
-            text=data["q"], start=data["start"], end=data["end"], duty=data["duty"], posting_id=posting.pk if posting else None
+            text=data["q"],
+            start=data["start"],
+            end=data["end"],
+            duty=data["duty"],
+            state=data["state"],
+            posting_id=posting.pk if posting else None,
         )
     entries = selectors.diary_search(request.user, search) if not form.errors else DiaryEntry.objects.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

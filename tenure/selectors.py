@@ -69,12 +69,15 @@ class DiarySearch:
     end: datetime.date | None = None
     duty: str = ""
     posting_id: int | None = None
+    state: str = ""
 
 
 def diary_search(user, search: DiarySearch) -> QuerySet[DiaryEntry]:
     entries = diary_entries_visible_to(user)
     if search.posting_id:
         entries = entries.filter(posting_id=search.posting_id)
+    if search.state:
+        entries = entries.filter(state=search.state)
     if search.start:
         entries = entries.filter(date__gte=search.start)
     if search.end:
