@@ -99,6 +99,14 @@ DECIDE_CITY_LEDGER = _cap("submissions.decide_city", "接收或退回市级台�
 MANAGE_DEADLINES = _cap(
     "submissions.deadlines", "设置报送期限", "reports.view_countydeadline", "reports.add_countydeadline", "reports.change_countydeadline"
 )
+MANAGE_LOGIN_LOCKS = _cap(
+    "security.logins",
+    "查看登录记录和解除登录锁定",
+    "core.view_loginlock",
+    "core.delete_loginlock",
+    "core.view_loginrecord",
+    "core.view_loginfailure",
+)
 
 # What every organization department reads.
 _DEPARTMENT = {
@@ -117,6 +125,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(
         {
             *_DEPARTMENT,
+            MANAGE_LOGIN_LOCKS,
             IMPORT_VILLAGES,
             EDIT_VILLAGES,
             VIEW_IMPORT_HISTORY,

@@ -12,6 +12,7 @@ from the environment:
   served behind a TLS-terminating proxy sets ``SECURE_PROXY_SSL_HEADER=1``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "axes",
     # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- tenure <- reports.
     "core",
     "villages",
@@ -93,7 +95,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with core.security's page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login failures (等保 2.0 登录失败处理, core/security.py): 5 failures of one username from one
+# address lock that pair for 30 minutes, on the site's and the admin's login alike; a success
+# clears the count. Every login, failed or not, is recorded (admin: 登录记录, 登录失败记录).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # core.admin shows the records with Chinese labels and an unlock action
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_VERBOSE = False
+# The proxies (addresses or networks) whose X-Forwarded-For is believed, comma-separated, e.g.
+# "127.0.0.1,10.0.0.0/24" for nginx on the same machine or the intranet's load balancer.
+TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 ROOT_URLCONF = "dispatch.urls"
 

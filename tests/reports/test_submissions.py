@@ -33,7 +33,7 @@ from secretaries.services import (
     posting_recommend,
     posting_take_office,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401  (the pipeline's fixtures)
 from villages.models import Village
 
@@ -111,7 +111,7 @@ def accepted(submitted, xinzhou_user):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
