@@ -330,6 +330,7 @@ def posting_add(request):
         else:
             messages.success(request, f"{posting.cadre.name}：已登记报名，请进行资格审查。")
             return redirect("secretaries:detail", pk=posting.pk)
+    if form.is_bound:
         messages.error(request, "未能登记报名：请按表单中的提示修改后重新提交。")
     return render(
         request,
