@@ -106,6 +106,7 @@ class ReassignForm(AssignForm):
         # judged by the assignment rule, which says why one is refused (already covered, another
         # county) where the choice field would only say it is not offered.
         super().__init__(data, *args, villages=None if data is not None else villages, **kwargs)
+        self.fields["village"].label = "改派到村"
 
 
 class BulkForm(forms.Form):
