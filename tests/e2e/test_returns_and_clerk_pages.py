@@ -134,6 +134,8 @@ def test_next_in_the_filtered_list_and_one_applicant_without_a_spreadsheet(page,
     login("guotu")
     page.goto(f"{live_server.url}/postings/?state=applied&o=name")
     page.get_by_role("link", name="张A").click()
+    expect(page.get_by_test_id("next-posting")).to_have_text("下一位：张B ›")
+    screenshot("posting-next-link")
     page.get_by_test_id("next-posting").click()
     expect(page.locator("h1")).to_contain_text("张B")
     expect(page.get_by_test_id("back-to-list")).to_have_attribute("href", "/postings/?state=applied&o=name")

@@ -247,6 +247,10 @@ class TestAdminActions:
         form = client.get(changelist).context["action_form"]
         offered = [value for value, _ in form.fields["action"].choices if value]
         assert {"reassign_selected", "unassign_selected"} <= set(offered)
+        # 改派 asks for the village among the county's uncovered ones and the reason first.
+        asked = client.post(changelist, {"action": "reassign_selected", "_selected_action": [assigned.pk], "index": "0"})
+        assert asked.status_code == 200
+        assert "改派到村" in asked.content.decode() and "改派理由" in asked.content.decode()
         response = client.post(
             changelist,
             {"action": "unassign_selected", "_selected_action": [assigned.pk], "index": "0", "apply": "1", "reason": "暂缓到村"},
