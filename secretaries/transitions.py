@@ -148,16 +148,33 @@ def _rule_plain(p: Posting, facts: Facts, *, note: str = "") -> tuple[dict, str]
 def _rule_recommend(p: Posting, facts: Facts, *, meeting_date: datetime.date, decision: str, county: Region) -> tuple[dict, str]:
     if meeting_date > timezone.localdate():
         raise TransitionRefused("党委（党组）研究日期不能晚于今天。")
+    quota = facts.quota(p.unit_id, county.pk)
     if p.unit.level in (Level.PROVINCE, Level.CENTRAL):
-        if facts.quota(p.unit_id, county.pk) is None:
+        if quota is None:
             raise TransitionRefused(f"{p.unit.name}在{county.name}没有名额，只能派往其名额所在县。")
     elif not county.code.startswith(p.unit.region.scope_prefix):
         raise TransitionRefused(f"{p.unit.name}只能向{p.unit.region.name}的县派出第一书记。")
+    if quota is not None:
+        # The quota row is locked before its use is counted: two recommendations racing for the
+        # last place queue here, and the second counts the first.
+        used = facts.quota_use_locked(p.unit_id, county.pk)
+        if used >= quota:
+            raise TransitionRefused(
+                f"{p.unit.name}在{county.name}的附表2名额为 {quota} 人，已推荐、备案、分配或在任 {used} 人，名额已满，不能再推荐。"
+            )
     note = f"{meeting_date:%Y年%m月%d日}党委（党组）研究：{decision}；拟派往{county.name}"
     return {"recommended_on": meeting_date, "recommendation": decision, "county": county}, note
 
 
 def _rule_assign(p: Posting, facts: Facts, *, village: Village, reason: str = "") -> tuple[dict, str]:
+    _check_village(p, facts, village, reason)
+    return {"village": village, "assignment_reason": reason.strip()}, reason.strip()
+
+
+def _check_village(p: Posting, facts: Facts, village: Village, reason: str, *, counted: bool = False) -> None:
+    """The assignment rule: a target village of the posting's county with no secretary, within a
+    provincial unit's quota (``counted``: the posting already covers a village of the county, as
+    when it is moved to another), a reason for a provincial or city cadre in a non-poor village."""
     if village.county_id != p.county_id:
         raise TransitionRefused(f"{village.name}不属于{p.county.name}，只能分配到本县的村。")
     if not village.is_target:
@@ -169,11 +186,29 @@ def _rule_assign(p: Posting, facts: Facts, *, village: Village, reason: str = ""
         quota = facts.quota(p.unit_id, village.county_id)
         if quota is None:
             raise TransitionRefused(f"{p.unit.name}在{p.county.name}没有名额，省直单位只能派往其名额所在县。")
-        if facts.used(p.unit_id, village.county_id) >= quota:
+        if not counted and facts.used(p.unit_id, village.county_id) >= quota:
             raise TransitionRefused(f"{p.unit.name}在{p.county.name}的 {quota} 个名额已用完。")
     if level != Level.COUNTY and not village.is_registered_poor and not reason.strip():
         raise TransitionRefused("省、市两级选派的第一书记主要到建档立卡贫困村任职；派往非贫困村须填写理由。")
-    return {"village": village, "assignment_reason": reason.strip()}, reason.strip()
+
+
+def _rule_unassign(p: Posting, facts: Facts, *, reason: str) -> tuple[dict, str]:
+    """撤销分配: the county takes an assigned secretary off the village before 履岗任职; the
+    village is uncovered again and the secretary waits to be assigned (审核备案)."""
+    if not reason.strip():
+        raise TransitionRefused("请填写撤销分配的理由。")
+    return {"village": None, "assignment_reason": ""}, f"撤销分配（原派驻{p.village.name}）：{reason.strip()}"
+
+
+def _rule_reassign(p: Posting, facts: Facts, *, village: Village, change_reason: str, reason: str = "") -> tuple[dict, str]:
+    """改派: another village of the county, by the same rule as the assignment."""
+    if not change_reason.strip():
+        raise TransitionRefused("请填写改派的理由。")
+    if village.pk == p.village_id:
+        raise TransitionRefused(f"已分配到{village.name}，请选择另一个村。")
+    _check_village(p, facts, village, reason, counted=True)
+    note = f"改派：{p.village.name} → {village.name}；理由：{change_reason.strip()}"
+    return {"village": village, "assignment_reason": reason.strip()}, note
 
 
 def _term_end(start: datetime.date, years: int) -> datetime.date:
@@ -213,9 +248,14 @@ def _filed_source(posting: Posting) -> tuple[str, ...]:
 # --- What the forms offer to choose ------------------------------------------------------------
 # Imported when called: the selectors read through services, which import this module.
 def _recommend_choices(postings: Sequence[Posting]) -> dict:
-    from secretaries.selectors import recommend_counties
+    from secretaries.selectors import recommend_counties, unit_quota_use
 
-    return {"counties": recommend_counties(postings=postings)}
+    choices = {"counties": recommend_counties(postings=postings)}
+    units = {(p.unit_id, p.campaign_id) for p in postings}
+    if len(units) == 1:  # one unit: each county offered with its quota and use
+        unit, campaign = units.pop()
+        choices["quota_use"] = unit_quota_use(unit_id=unit, campaign_id=campaign)
+    return choices
 
 
 def _assign_choices(postings: Sequence[Posting]) -> dict:
@@ -245,6 +285,7 @@ class Transition:
     admin_form: type[forms.Form] | None = None  # the admin's intermediate page; None: the action bar's note
     one_at_a_time: bool = False  # the admin takes one posting per action (its choices depend on it)
     own_page: bool = False  # the posting page links to its own page instead of showing its form
+    danger: bool = False  # it sends the candidate back or out (the page's red button)
 
     def sources_for(self, posting: Posting) -> tuple[str, ...]:
         return self.source_rule(posting) if self.source_rule else self.sources
@@ -299,6 +340,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写不通过的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "recommend",
@@ -335,6 +377,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写退回的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "file",
@@ -347,6 +390,19 @@ TRANSITIONS: dict[str, Transition] = _declare(
         f.NoteForm,
         source_rule=_filed_source,
         bulk=True,
+    ),
+    Transition(
+        "file_return",
+        "退回单位",
+        (State.RECOMMENDED, State.APPROVED),
+        State.QUALIFIED,
+        roles.POSTING_FILE,
+        FILING_DEPARTMENT,
+        _rule_with_reason("请填写退回的理由。"),
+        f.ReasonForm,
+        source_rule=_filed_source,
+        admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "assign",
@@ -362,6 +418,35 @@ TRANSITIONS: dict[str, Transition] = _declare(
         admin_form=f.AssignForm,
         one_at_a_time=True,
         own_page=True,
+    ),
+    Transition(
+        "reassign",
+        "改派",
+        (State.ASSIGNED,),
+        None,
+        roles.POSTING_ASSIGN,
+        RECEIVING_COUNTY,
+        _rule_reassign,
+        f.ReassignForm,
+        changed_fields=("village", "assignment_reason"),
+        reads=("village",),
+        choices=_assign_choices,
+        admin_form=f.ReassignForm,
+        one_at_a_time=True,
+    ),
+    Transition(
+        "unassign",
+        "撤销分配",
+        (State.ASSIGNED,),
+        State.FILED,
+        roles.POSTING_ASSIGN,
+        RECEIVING_COUNTY,
+        _rule_unassign,
+        f.ReasonForm,
+        changed_fields=("village", "assignment_reason"),
+        reads=("village",),
+        admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "take_office",
@@ -410,6 +495,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写调整的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "withdraw",
@@ -421,6 +507,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写撤回的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
 )
 

@@ -93,7 +93,7 @@ class TestActions:
         assert PostingEvent.objects.count() == before
 
     def test_actions_are_offered_by_role(self, province_staff):
-        assert offered_actions(province_staff) == ["file_selected"]
+        assert offered_actions(province_staff) == ["file_selected", "file_return_selected"]
 
     def test_an_action_not_offered_to_the_role_does_nothing(self, province_staff, recommended):
         before = PostingEvent.objects.count()
