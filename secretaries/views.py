@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.filters import sort_links
+from core.params import parse_ids
 from dispatch import roles
 from dispatch.models import Campaign
 from dispatch.roles import SEE_FULL_ID_NUMBERS, can
@@ -112,7 +113,7 @@ def posting_bulk(request):
     """One action for each ticked posting, each through the same service; the refused ones are
     listed with their reasons, the others done."""
     back = reverse("secretaries:list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     visible = Posting.objects.visible_to(request.user).filter(pk__in=ids)
     form = BulkForm(request.POST, postings=visible, actions=[(t.name, t.label) for t in bulk_actions(request.user)])
     if not form.is_valid():
