@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from core.import_views import ImportPages
+from core.params import MAX_ID, parse_id, parse_ids
 from dispatch import roles
 from dispatch.annex2 import annex2_quotas, annex2_workbook
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
@@ -31,10 +32,6 @@ class QuotaImportPages(ImportPages):
 
     def _context(self, **extra) -> dict:
         return super()._context(campaign=Campaign.current(), **extra)
-
-
-def _int_list(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
 
 
 def _selection(request):
@@ -129,7 +126,7 @@ def _render(request, *, status=200, errors=(), typed: Typed | None = None, cell_
     added = []
     addable = DispatchingUnit.objects.none()
     if can_edit:
-        added = list(DispatchingUnit.objects.filter(pk__in=_int_list(request.GET.getlist("add"))))
+        added = list(DispatchingUnit.objects.filter(pk__in=parse_ids(request.GET.getlist("add"))))
         addable = DispatchingUnit.objects.filter(level__in=[DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL])
         addable = addable.exclude(pk__in=quotas.values("unit")).exclude(pk__in=[u.pk for u in added]).order_by("name")
     if typed:
@@ -180,7 +177,7 @@ def _posted(request) -> list[tuple[int, int, int, str]]:
                 raise _Unreadable
             for item in items:
                 county, unit, original, text = item["county"], item["unit"], item["original"], item["text"]
-                if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (county, unit, original)):
+                if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_ID for v in (county, unit, original)):
                     raise _Unreadable
                 if not isinstance(text, str):
                     raise _Unreadable
@@ -190,9 +187,9 @@ def _posted(request) -> list[tuple[int, int, int, str]]:
     else:
         for name in request.POST:
             parts = name.split("-")
-            if len(parts) == 3 and parts[0] == "c" and parts[1].isdigit() and parts[2].isdigit():
+            if len(parts) == 3 and parts[0] == "c" and parse_id(parts[1]) and parse_id(parts[2]):
                 shown = request.POST.get(f"o-{parts[1]}-{parts[2]}", "")
-                cells[(int(parts[1]), int(parts[2]))] = (int(shown) if shown.isdigit() else 0, request.POST[name])
+                cells[(int(parts[1]), int(parts[2]))] = (parse_id(shown) or 0, request.POST[name])
     return [(county, unit, original, text) for (county, unit), (original, text) in cells.items()]
 
 
