@@ -174,6 +174,9 @@ STORAGES = {
         )
     },
 }
+# Files served at the site's root, before the login check: /favicon.ico, which browsers ask
+# for on every site whatever the page's <link rel="icon"> says.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
