@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from import_export.results import Error, RowResult
 
 from core.bulk import insert_rows
@@ -257,7 +258,9 @@ class TwoStageImport:
         ):
             batch.refresh_from_db()
             if batch.status == ImportBatch.Status.CONFIRMED:
-                raise ImportRefused(f"该文件已于 {timezone.localtime(batch.confirmed_at):%Y-%m-%d %H:%M} 导入，无需重复确认。")
+                raise ImportRefused(
+                    f"该文件已于 {date_format(timezone.localtime(batch.confirmed_at), 'DATETIME_FORMAT')} 导入，无需重复确认。"
+                )
             raise ImportRefused("预览已失效，请重新上传文件。")
         conflicts: list[RowError] = []
         # In staging order within a row: a row may stage something its next staged row needs.
