@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dispatch import roles
 from dispatch.models import DispatchingUnit, User
@@ -116,7 +117,7 @@ def eligibility_failures(cadre: Cadre, *, on: datetime.date | None = None) -> li
         failures.append(f"须为中共正式党员，该干部为{status}")
     two_years_ago = on.replace(year=on.year - 2) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 2, day=28)
     if cadre.work_start_date > two_years_ago:
-        failures.append(f"须有两年以上工作经历，该干部 {cadre.work_start_date:%Y年%m月} 参加工作")
+        failures.append(f"须有两年以上工作经历，该干部 {date_format(cadre.work_start_date, 'YEAR_MONTH_FORMAT')} 参加工作")
     if not cadre.fit_for_duty:
         failures.append("须具有正常履行职责的身体条件")
     if cadre.is_township_cadre:
@@ -162,7 +163,7 @@ def _rule_recommend(p: Posting, facts: Facts, *, meeting_date: datetime.date, de
             raise TransitionRefused(
                 f"{p.unit.name}在{county.name}的附表2名额为 {quota} 人，已推荐、备案、分配或在任 {used} 人，名额已满，不能再推荐。"
             )
-    note = f"{meeting_date:%Y年%m月%d日}党委（党组）研究：{decision}；拟派往{county.name}"
+    note = f"{date_format(meeting_date)}党委（党组）研究：{decision}；拟派往{county.name}"
     return {"recommended_on": meeting_date, "recommendation": decision, "county": county}, note
 
 
@@ -216,7 +217,7 @@ def _term_end(start: datetime.date, years: int) -> datetime.date:
 
 
 def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, party_relation_transferred: bool) -> tuple[dict, str]:
-    note = f"{start_date:%Y年%m月%d日}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
+    note = f"{date_format(start_date)}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
     changes = {
         "start_date": start_date,
         "end_date": _term_end(start_date, p.campaign.term_years),
@@ -228,7 +229,7 @@ def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, pa
 def _rule_end_term(p: Posting, facts: Facts, *, end_date: datetime.date, note: str = "") -> tuple[dict, str]:
     if p.start_date and end_date < p.start_date:
         raise TransitionRefused("免职日期不能早于任职日期。")
-    return {"end_date": end_date}, note or f"{end_date:%Y年%m月%d日}期满免职"
+    return {"end_date": end_date}, note or f"{date_format(end_date)}期满免职"
 
 
 def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_consent: bool, note: str = "") -> tuple[dict, str]:
@@ -236,8 +237,8 @@ def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_
     if not unit_consent:
         raise TransitionRefused("继续留任须经派出单位同意。")
     if p.end_date and new_end_date <= p.end_date:
-        raise TransitionRefused(f"新的任期届满日期应晚于原日期 {p.end_date:%Y年%m月%d日}。")
-    return {"end_date": new_end_date}, note or f"留任至 {new_end_date:%Y年%m月%d日}（派出单位同意）"
+        raise TransitionRefused(f"新的任期届满日期应晚于原日期 {date_format(p.end_date)}。")
+    return {"end_date": new_end_date}, note or f"留任至 {date_format(new_end_date)}（派出单位同意）"
 
 
 def _filed_source(posting: Posting) -> tuple[str, ...]:

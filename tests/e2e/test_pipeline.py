@@ -118,7 +118,7 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
 
     timeline = page.get_by_test_id("timeline").locator("tbody tr")
     expect(timeline).to_have_count(8)
-    expect(timeline.last).to_contain_text("2017年08月10日期满免职")
+    expect(timeline.last).to_contain_text("2017年8月10日期满免职")
     for row, (role, change) in enumerate(
         [
             ("派出单位", "— → 个人报名"),

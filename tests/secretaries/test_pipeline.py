@@ -123,7 +123,7 @@ def test_eligibility_failures_each_give_their_reason(unit_user, campaign):
         posting_qualify(posting=posting, by=unit_user)
     assert refused.value.reasons == [
         "须为中共正式党员，该干部为中共预备党员",
-        f"须有两年以上工作经历，该干部 {started:%Y年%m月} 参加工作",
+        f"须有两年以上工作经历，该干部 {started.year}年{started.month}月 参加工作",
         "须具有正常履行职责的身体条件",
         "乡镇干部不应作为选派人选",
     ]
