@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.health import health
 from dispatch import views
 
 admin.site.site_header = "第一书记选派管理系统 · 管理后台"
@@ -25,4 +26,5 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard_urls")),
     path("office/", include("tenure.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
 ]
