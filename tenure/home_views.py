@@ -60,7 +60,9 @@ def my_office(request):
     roles.require(request.user, roles.OWN_OFFICE)
     posting = selectors.own_posting(request.user)
     if posting is None:
-        raise Http404("您的账号尚未关联到选派记录，请联系县委组织部。")
+        # The menu offers this page to every 第一书记 account; one not (or no longer) tied to a
+        # posting gets a sentence saying whom to ask, not an error page.
+        return render(request, "tenure/home/no_posting.html")
     posting = get_object_or_404(selectors.postings_seen(request.user), pk=posting.pk)
     return _posting_page(request, posting, own=True)
 

@@ -13,7 +13,7 @@ from core.navigation import todos_for
 from tenure.diary import diary_save
 from tenure.inspections import inspection_record
 from tenure.models import DiaryEntry, Duty, Inspection
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.tenure.office import lanyi_secretary, other_unit, sanjing_secretary, sanjing_user, wuzhai_secretary  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,8 @@ DAY = datetime.date(2016, 3, 8)
 
 
 def client_of(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.logout()
+    client.force_login(user)
     return client
 
 
@@ -110,8 +111,9 @@ class TestScope:
         absences = c.get(reverse("tenure:inspection_list"), {"absent": "1"})
         assert absences.context["page"].paginator.count == 2 and "不在岗" in absences.content.decode()
 
-    def test_a_secretary_without_an_account_has_no_home(self, client, secretary_user):
-        assert client_of(client, secretary_user).get(reverse("tenure:my_office")).status_code == 404
+    def test_a_secretary_without_an_account_is_told_whom_to_ask(self, client, secretary_user):
+        response = client_of(client, secretary_user).get(reverse("tenure:my_office"))
+        assert "尚未关联到选派记录" in response.content.decode() and "posting" not in response.context
 
 
 class TestSecretaryList:
