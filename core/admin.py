@@ -1,9 +1,11 @@
 """Admin pieces every app uses: scoped changelists, read-only pages and inlines for logs; and
 the import batches' own read-only page."""
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.utils import timezone
 
-from core.models import ImportBatch
+from core.models import ImportBatch, LoginFailure, LoginLock, LoginRecord
 
 
 class ScopedAdminMixin:
@@ -58,3 +60,95 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "status"]
     exclude = ["errors"]
+
+
+class LoginRecordsAdmin(admin.ModelAdmin):
+    """Login records: read by the administrator, written only by the login itself."""
+
+    list_display = ["attempt_time_display", "username_display", "address_display", "path_display"]
+    list_filter = ["attempt_time"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+    fields = list_display
+    readonly_fields = list_display
+
+    @admin.display(description="时间", ordering="attempt_time")
+    def attempt_time_display(self, obj):
+        return timezone.localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M:%S")
+
+    @admin.display(description="用户名", ordering="username")
+    def username_display(self, obj):
+        return obj.username
+
+    @admin.display(description="来源地址", ordering="ip_address")
+    def address_display(self, obj):
+        return obj.ip_address
+
+    @admin.display(description="登录页面")
+    def path_display(self, obj):
+        return "管理后台" if obj.path_info.startswith("/admin") else "系统登录页"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginRecord)
+class LoginRecordAdmin(LoginRecordsAdmin):
+    list_display = [*LoginRecordsAdmin.list_display, "logout_display"]
+    fields = readonly_fields = list_display
+
+    @admin.display(description="退出时间")
+    def logout_display(self, obj):
+        return timezone.localtime(obj.logout_time).strftime("%Y-%m-%d %H:%M:%S") if obj.logout_time else "—"
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(LoginRecordsAdmin):
+    list_display = [*LoginRecordsAdmin.list_display, "locked_display"]
+    fields = readonly_fields = list_display
+
+    @admin.display(description="导致锁定", boolean=True)
+    def locked_display(self, obj):
+        return obj.locked_out
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(LoginRecordsAdmin):
+    """Who is locked out now, and the administrator's 解除锁定."""
+
+    list_display = [*LoginRecordsAdmin.list_display, "failures_display", "until_display"]
+    fields = readonly_fields = list_display
+    actions = ["unlock"]
+
+    @admin.display(description="连续失败次数", ordering="failures_since_start")
+    def failures_display(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="锁定至")
+    def until_display(self, obj):
+        if obj.failures_since_start < settings.AXES_FAILURE_LIMIT:
+            return "未锁定"
+        until = obj.attempt_time + settings.AXES_COOLOFF_TIME
+        if until <= timezone.now():
+            return "已到期"
+        return timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("core.delete_loginlock")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="解除锁定（清除所选记录的失败次数）", permissions=["delete"])
+    def unlock(self, request, queryset):
+        names = sorted({f"{a.username}（{a.ip_address}）" for a in queryset})
+        count, _ = queryset.delete()
+        self.message_user(request, f"已解除 {len(names)} 项锁定：{'、'.join(names)}。", messages.SUCCESS)

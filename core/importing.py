@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from import_export.results import Error, RowResult
 
 from core.bulk import insert_rows
@@ -168,30 +169,37 @@ class TwoStageImport:
         clear_stale_previews()
         table = open_table(data, self.columns)
         batch = self.new_batch(user=user, file_name=file_name, file_size=len(data), file_sha256=hashlib.sha256(data).hexdigest())
-        with transaction.atomic():
-            self.preview_table(table=table, user=user, batch=batch)
-            batch.file.save(file_name[-100:] or "upload", ContentFile(data), save=True)
+        # Every row is read and checked before the write transaction begins: on SQLite a write
+        # transaction holds the one write lock of the database (settings: IMMEDIATE), and a
+        # province-wide list takes seconds to check. The confirm re-checks what the preview saw.
+        planned, errors = self.check_table(table=table, user=user, batch=batch)
+        batch.file.save(file_name[-100:] or "upload", ContentFile(data), save=False)
+        try:
+            with transaction.atomic():
+                self.stage(batch=batch, planned=planned, errors=errors)
+        except BaseException:
+            batch.file.delete(save=False)
+            raise
         return batch
 
     def preview_table(self, *, table: Table, user, batch: ImportBatch) -> ImportBatch:
         """Check every row of ``table`` and stage the changes on ``batch`` (saved here)."""
+        planned, errors = self.check_table(table=table, user=user, batch=batch)
+        return self.stage(batch=batch, planned=planned, errors=errors)
+
+    def check_table(self, *, table: Table, user, batch: ImportBatch) -> tuple[list[Planned], list[RowError]]:
+        """Check every row of ``table`` (reads only): what would change, with the counts set on
+        the unsaved ``batch``, and every error."""
         self.present = set(table.columns)
         self.header = {c.key: table.headers.get(c.key, c.header) for c in self.columns}
         self.column = {c.key: c for c in self.columns}
         self.start(user=user, table=table)
-        batch.save()
         compact = {c.key: c.parser.compact for c in self.columns}
+        planned: list[Planned] = []
         errors: list[RowError] = []
         for chunk in chunked(self._records(table, compact), self.chunk_size):
             check = self.check_chunk(chunk, user=user)
-            insert_rows(
-                ImportRow,
-                [
-                    {"batch_id": batch.pk, "row_number": p.row, "action": p.action, "key": p.key, "values": p.values, "diff": p.diff}
-                    for p in check.planned
-                ],
-                ("batch_id", "row_number", "action", "key", "values", "diff"),
-            )
+            planned.extend(check.planned)
             batch.total_rows += len(chunk)
             batch.created_count += sum(1 for p in check.planned if p.action == ImportRow.Action.CREATE)
             batch.updated_count += sum(1 for p in check.planned if p.action == ImportRow.Action.UPDATE)
@@ -199,8 +207,21 @@ class TwoStageImport:
             errors.extend(check.errors)
         if batch.total_rows == 0:
             errors.append(RowError(table.header_row, "表头", "表头下面没有数据行。"))
+        return planned, errors
+
+    def stage(self, *, batch: ImportBatch, planned: list[Planned], errors: list[RowError]) -> ImportBatch:
+        """Save ``batch`` with its staged rows and errors (writes only)."""
         batch.errors = [e.as_json() for e in sorted(errors, key=lambda e: e.row)]
         batch.save()
+        for chunk in chunked(planned, self.chunk_size):
+            insert_rows(
+                ImportRow,
+                [
+                    {"batch_id": batch.pk, "row_number": p.row, "action": p.action, "key": p.key, "values": p.values, "diff": p.diff}
+                    for p in chunk
+                ],
+                ("batch_id", "row_number", "action", "key", "values", "diff"),
+            )
         return batch
 
     @staticmethod
@@ -237,7 +258,9 @@ class TwoStageImport:
         ):
             batch.refresh_from_db()
             if batch.status == ImportBatch.Status.CONFIRMED:
-                raise ImportRefused(f"该文件已于 {timezone.localtime(batch.confirmed_at):%Y-%m-%d %H:%M} 导入，无需重复确认。")
+                raise ImportRefused(
+                    f"该文件已于 {date_format(timezone.localtime(batch.confirmed_at), 'DATETIME_FORMAT')} 导入，无需重复确认。"
+                )
             raise ImportRefused("预览已失效，请重新上传文件。")
         conflicts: list[RowError] = []
         # In staging order within a row: a row may stage something its next staged row needs.

@@ -3,6 +3,7 @@ submissions, and the records of the time in office) and the two-stage import's b
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -114,3 +115,34 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.row_number}行 {self.get_action_display()} {self.key}"
+
+
+# --- Login records (django-axes' tables, shown under Chinese names; see core/security.py) ---
+
+
+class LoginLock(AccessAttempt):
+    """Failed logins of one username from one address; at the limit the pair is locked until
+    the cool-off ends or the administrator unlocks it (deleting the row)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败与锁定"
+        verbose_name_plural = "登录失败与锁定"
+
+
+class LoginRecord(AccessLog):
+    """A successful login (and its logout time)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+
+
+class LoginFailure(AccessFailureLog):
+    """A failed login, kept after the lock is lifted."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"

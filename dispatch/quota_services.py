@@ -21,12 +21,18 @@ MAX_COUNT = 32767  # PositiveSmallIntegerField
 
 class QuotaRefused(ValueError):
     """A save that cannot go ahead; ``messages`` say why, in Chinese, one per cell. ``errors``
-    maps the refused cells' positions in a quotas_set batch to their message."""
+    maps the refused cells' positions in the batch (quotas_set's or quota_matrix_save's) to
+    their message."""
 
     def __init__(self, messages: list[str], errors: dict[int, str] | None = None):
         super().__init__("；".join(messages))
         self.messages = messages
         self.errors = errors or {}
+
+
+class QuotaStale(QuotaRefused):
+    """The matrix page's cells that someone else changed since the page was loaded: nothing is
+    saved, and the page shows what is there now in those cells."""
 
 
 @dataclass(frozen=True)
@@ -132,12 +138,17 @@ def parse_count(text: str) -> int | None:
 @transaction.atomic
 def quota_matrix_save(*, campaign: Campaign, cells: list[Cell], by) -> int:
     """Save the changed cells of the matrix, or none of them. Refuses (QuotaRefused) a value
-    that is not a whole number ≥ 0, and any cell someone else changed since the page was
-    loaded. Returns how many cells changed."""
-    bad = [f"{c.county.name}·{c.unit.name}：“{c.text}”不是有效的人数，应填 0 或正整数。" for c in cells if parse_count(c.text) is None]
+    that is not a whole number ≥ 0, and (QuotaStale) any changed cell someone else changed
+    since the page was loaded; ``errors`` name the refused cells by their position in
+    ``cells``. Returns how many cells changed."""
+    bad = {
+        i: f"{c.county.name}·{c.unit.name}：“{c.text}”不是有效的人数，应填 0 或正整数。"
+        for i, c in enumerate(cells)
+        if parse_count(c.text) is None
+    }
     if bad:
-        raise QuotaRefused(bad)
-    changed = [c for c in cells if parse_count(c.text) != c.original]
+        raise QuotaRefused(list(bad.values()), bad)
+    changed = [(i, c) for i, c in enumerate(cells) if parse_count(c.text) != c.original]
     if not changed:
         return 0
     # Lock what the page showed, then compare: another editor's save either finished before
@@ -145,13 +156,15 @@ def quota_matrix_save(*, campaign: Campaign, cells: list[Cell], by) -> int:
     current = {
         (q.county_id, q.unit_id): q.count
         for q in QuotaAllocation.objects.select_for_update().filter(
-            campaign=campaign, county__in=[c.county for c in changed], unit__in=[c.unit for c in changed]
+            campaign=campaign, county__in=[c.county for _, c in changed], unit__in=[c.unit for _, c in changed]
         )
     }
-    stale = [c for c in changed if current.get((c.county.pk, c.unit.pk), 0) != c.original]
+    stale = {
+        i: f"{c.county.name}·{c.unit.name}：页面打开后已被他人改为 {now}（您填写的“{c.text.strip()}”未保存）"
+        for i, c in changed
+        if (now := current.get((c.county.pk, c.unit.pk), 0)) != c.original
+    }
     if stale:
-        raise QuotaRefused(
-            [f"{c.county.name}·{c.unit.name}：页面打开后已被他人改为 {current.get((c.county.pk, c.unit.pk), 0)}" for c in stale]
-        )
-    quotas_set(campaign=campaign, cells=[QuotaCell(c.unit, c.county, parse_count(c.text)) for c in changed], by=by)
+        raise QuotaStale(list(stale.values()), stale)
+    quotas_set(campaign=campaign, cells=[QuotaCell(c.unit, c.county, parse_count(c.text)) for _, c in changed], by=by)
     return len(changed)

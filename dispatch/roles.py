@@ -102,6 +102,14 @@ DECIDE_CITY_LEDGER = _cap("submissions.decide_city", "接收或退回市级台�
 MANAGE_DEADLINES = _cap(
     "submissions.deadlines", "设置报送期限", "reports.view_countydeadline", "reports.add_countydeadline", "reports.change_countydeadline"
 )
+MANAGE_LOGIN_LOCKS = _cap(
+    "security.logins",
+    "查看登录记录和解除登录锁定",
+    "core.view_loginlock",
+    "core.delete_loginlock",
+    "core.view_loginrecord",
+    "core.view_loginfailure",
+)
 # --- the time in office: 民情日记, inspections, the secretaries' pages (tenure; helper t2) --------
 DIARY_WRITE = _cap("tenure.diary.write", "填写民情日记")
 DIARY_READ = _cap("tenure.diary.read", "查阅民情日记")
@@ -129,6 +137,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset(
         {
             *_DEPARTMENT,
+            MANAGE_LOGIN_LOCKS,
             IMPORT_VILLAGES,
             EDIT_VILLAGES,
             VIEW_IMPORT_HISTORY,

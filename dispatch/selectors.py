@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.params import id_or_404
 from dispatch.models import Campaign, User
 from villages.models import POOR_COUNTY, Region
 
@@ -43,6 +43,4 @@ def chosen_campaign(request) -> tuple[Campaign | None, list[Campaign]]:
     wanted = request.GET.get("campaign", "")
     if not wanted:
         return next((c for c in campaigns if c.is_current), None), campaigns
-    if not wanted.isdigit():
-        raise Http404("没有这个选派批次。")
-    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(wanted)), campaigns
+    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=id_or_404(wanted, "没有这个选派批次。")), campaigns

@@ -12,6 +12,7 @@ from the environment:
   served behind a TLS-terminating proxy sets ``SECURE_PROXY_SSL_HEADER=1``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "axes",
     # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- tenure <- reports.
     "core",
     "villages",
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its duration covers everything and it logs even a request that failed.
+    "core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +99,27 @@ MIDDLEWARE = [
     # An account with a first password (dispatch.passwords) reaches only the password page.
     "dispatch.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with core.security's page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login failures (等保 2.0 登录失败处理, core/security.py): 5 failures of one username from one
+# address lock that pair for 30 minutes, on the site's and the admin's login alike; a success
+# clears the count. Every login, failed or not, is recorded (admin: 登录记录, 登录失败记录).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # core.admin shows the records with Chinese labels and an unlock action
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_VERBOSE = False
+# The proxies (addresses or networks) whose X-Forwarded-For is believed, comma-separated, e.g.
+# "127.0.0.1,10.0.0.0/24" for nginx on the same machine or the intranet's load balancer.
+TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 ROOT_URLCONF = "dispatch.urls"
 
@@ -105,6 +129,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # |unlocalize on every template, for the numbers that are not quantities (settings:
+            # USE_THOUSAND_SEPARATOR).
+            "builtins": ["django.templatetags.l10n"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -126,9 +153,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several browser tabs and the live-server tests write at once: wait for the lock instead
-    # of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The default install serves a county office's users at once on one SQLite file. Every
+    # connection (Django opens one per request thread) gets these:
+    # - WAL: readers never block the writer, nor the writer the readers.
+    # - transaction_mode IMMEDIATE: a transaction takes the write lock when it begins. With
+    #   SQLite's default (DEFERRED) a transaction that read first and then writes cannot wait
+    #   for a lock held by another writer: SQLite answers "database is locked" at once, which
+    #   the users saw as server errors. Started IMMEDIATE, it waits its turn instead.
+    # - timeout: how long a transaction waits for the write lock (SQLite's busy timeout).
+    # - synchronous=NORMAL: the safe setting in WAL mode (a power cut may lose the last
+    #   transactions, never corrupt the file), without a disk flush per commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "dispatch.User"
@@ -146,12 +187,17 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Django's own texts that say 你 (the password pages, the admin) say 您 here, as our pages do.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Quantities on every page as 9,396 (dispatch/formats says why, and what must stay unformatted).
+FORMAT_MODULE_PATH = ["dispatch.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -163,6 +209,9 @@ STORAGES = {
         )
     },
 }
+# Files served at the site's root, before the login check: /favicon.ico, which browsers ask
+# for on every site whatever the page's <link rel="icon"> says.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -201,9 +250,15 @@ if PRODUCTION:
     if env_bool("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Production logs one JSON object per line to standard output (journald or the container keeps
+# it), with one line per request from core.requestlog; development logs plain text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.requestlog.JsonFormatter"}, "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    # The request lines are INFO: on in production, off in development unless LOG_LEVEL=INFO.
+    "loggers": {"requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")}},
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.health import health
 from dispatch import views
 from dispatch.passwords import PasswordChangeView
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard_urls")),
     path("office/", include("tenure.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
 ]

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import IO
 
 import xlsxwriter
+from django.utils.formats import date_format
 
 from dispatch.models import Campaign, User
 from reports.annexes import LAYOUTS, Layout, department_name, ledger_rows, statistics_table, summary_table
@@ -113,7 +114,8 @@ def _write_row(sheet, row: int, layout: Layout, formats: _Formats, values: dict,
     for col, column in enumerate(layout.columns[start:], start=start):
         value = values.get(column.key, "")
         fmt = formats.cell(column.align, bold)
-        if column.numeric and isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            # Counts, and 序号 and ages too: a number cell, which Excel sorts and sums as one.
             sheet.write_number(row, col, value, fmt)
         elif value is None or value == "":
             sheet.write_blank(row, col, None, fmt)  # the border without an empty string to write
@@ -182,7 +184,7 @@ def _write_table(out: IO[bytes], table) -> None:
         _write_row(sheet, row, layout, formats, item.values, label=item.label, bold=item.is_total)
     if table.reference_date:
         row += 1
-        note = f"注：年龄按 {table.reference_date:%Y年%m月%d日} 计算。"
+        note = f"注：年龄按 {date_format(table.reference_date)} 计算。"
         sheet.merge_range(row, 0, row, len(layout.columns) - 1, note, formats.stamp)
     _finish(workbook, sheet, layout, formats, row)
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.models import AppendOnlyEvent, AppendOnlyQuerySet
 from core.scope import Scope, ScopedQuerySet
@@ -38,11 +39,11 @@ class CountyDeadline(models.Model):
         verbose_name_plural = "县级台账报送期限"
 
     def __str__(self) -> str:
-        return f"{self.campaign}：{self.due_on:%Y年%m月%d日}"
+        return f"{self.campaign}：{date_format(self.due_on)}"
 
     def clean(self) -> None:
         if self.due_on and self.campaign_id and self.due_on > self.campaign.ledger_deadline:
-            raise ValidationError({"due_on": f"县级报送期限不能晚于市级报送期限（{self.campaign.ledger_deadline:%Y年%m月%d日}）。"})
+            raise ValidationError({"due_on": f"县级报送期限不能晚于市级报送期限（{date_format(self.campaign.ledger_deadline)}）。"})
 
 
 class SubmissionQuerySet(ScopedQuerySet):
@@ -143,7 +144,8 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["campaign", "region", "-submitted_at"], name="submission_region_latest")]
 
     def __str__(self) -> str:
-        return f"{self.region.name}{self.get_level_display()}（{self.submitted_at:%Y-%m-%d}，{self.get_state_display()}）"
+        submitted = date_format(timezone.localtime(self.submitted_at))
+        return f"{self.region.name}{self.get_level_display()}（{submitted}，{self.get_state_display()}）"
 
     @property
     def is_locked(self) -> bool:

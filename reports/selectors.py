@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from core.navigation import Todo
@@ -296,7 +297,7 @@ def submission_todos(user: User) -> list[Todo]:
         todos += _lower_level_todos(overseen.statuses, campaign, overseen.unit, overseen.kind)
     own = own_status(campaign=campaign, user=user)
     if own is not None and own.has_rows and own.is_missing:
-        due = f"{own.deadline.month}月{own.deadline.day}日"
+        due = date_format(own.deadline)
         kind = "本县台账" if own.region.level == Region.Level.COUNTY else "本市汇总台账"
         if own.latest is not None:
             todos.append(Todo(f"{kind}已被退回，待修改后重新报送", 1, _overview_url(campaign)))
@@ -313,7 +314,7 @@ def _lower_level_todos(statuses: list[RegionStatus], campaign: Campaign, unit: s
     overdue = sum(1 for s in statuses if s.is_overdue)
     not_yet = sum(1 for s in statuses if s.has_rows and s.is_missing and not s.is_overdue)
     due = statuses[0].deadline if statuses else None
-    due_text = f"（期限{due.month}月{due.day}日）" if due else ""
+    due_text = f"（期限{date_format(due)}）" if due else ""
     url = _overview_url(campaign, "#regions")
     return [
         Todo(f"待接收的{kind}" + (f"（其中逾期报送 {late_waiting} 份）" if late_waiting else ""), len(waiting), url),

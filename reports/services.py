@@ -125,6 +125,10 @@ def _submit(
     at: datetime.datetime | None = None,
 ) -> Submission:
     saved = []
+    # The ledger is read and both workbooks written before the transaction: on SQLite a write
+    # transaction holds the database's one write lock (settings: IMMEDIATE) and the workbooks
+    # take a while. The snapshot is what the submitter's ledger showed when they submitted.
+    snapshot = take_snapshot(campaign=campaign, region=region, user=by)
     try:
         with transaction.atomic():
             # Every submission of a region queues on its Region row: of two submits at once (a
@@ -137,7 +141,6 @@ def _submit(
                 raise SubmissionRefused(reason)
             if seen_latest_id is not None and (latest.pk if latest else 0) != seen_latest_id:
                 raise SubmissionRefused("在您打开报送页面之后，报送情况已有变化，请刷新页面、重新核对后再报送。")
-            snapshot = take_snapshot(campaign=campaign, region=region, user=by)
             if check is not None:
                 check(snapshot)
             now = at or timezone.now()

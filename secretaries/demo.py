@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -218,8 +218,13 @@ class DemoBuilder:
         # Places taken by the 附表2 quotas of the notice (岢岚县 keeps a few for waiting candidates).
         filled = {}
         kelan_left = KELAN_QUOTA_LEFT
+        # Places kept in the notice's other quotas for the candidates waiting at 省扶贫办 and
+        # 省委组织部: a quota counts the recommended, approved and filed as well as those in
+        # office (Posting.QUOTA_STATES), so they must fit.
+        self.reserved = self._reserve_for_waiting([q for q in quotas if q.county.code != KELAN])
+        kept = Counter(q.pk for q, _ in self.reserved)
         for q in quotas:
-            n = q.count
+            n = q.count - kept[q.pk]
             if q.county.code == KELAN and kelan_left and n > 1:
                 n, kelan_left = n - 1, kelan_left - 1
             filled[q.pk] = (q, n)
@@ -358,21 +363,39 @@ class DemoBuilder:
         waiting += [(guotu, kelan_region, s) for s in ["applied"] * 6 + ["qualified"] * 4 + ["rejected"] * 2 + ["withdrawn"]]
         waiting += [(u, c, "applied") for u, c in rng.sample(provincial, 30)]
         waiting += [(u, c, "qualified") for u, c in rng.sample(provincial, 25)]
-        waiting += [(u, c, "recommended") for u, c in rng.sample(provincial, 30)]  # 省扶贫办
-        waiting += [(u, c, "approved") for u, c in rng.sample(provincial, 25)]  # 省委组织部
-        central_quotas = [
-            (q.unit, q.county)
-            for q in QuotaAllocation.objects.filter(campaign=self.campaign, unit__level=DispatchingUnit.Level.CENTRAL).select_related(
-                "unit", "county"
-            )
-        ]
-        waiting += [(u, c, "recommended") for u, c in central_quotas[:3]]
+        # 省扶贫办's and 省委组织部's, in the places kept for them.
+        waiting += [(q.unit, q.county, state) for q, state in self.reserved]
         xinzhou_counties = [c for c in self.counties.values() if c.parent_id == xinzhou.pk]
         waiting += [(xinzhou_units[i % len(xinzhou_units)], xinzhou_counties[i % len(xinzhou_counties)], "recommended") for i in range(20)]
         waiting += [(kelan_units[i % len(kelan_units)], kelan_region, "recommended") for i in range(8)]
         waiting += [(kelan_units[i % len(kelan_units)], kelan_region, "filed") for i in range(4)]
         waiting += [(u, kelan_region, "filed") for u in kelan_quota_units]  # one per quota unit: 4 places left
         return plan
+
+    WAITING_IN_QUOTAS = (
+        ("recommended", DispatchingUnit.Level.CENTRAL, 2),
+        ("recommended", DispatchingUnit.Level.PROVINCE, 30),
+        ("approved", DispatchingUnit.Level.PROVINCE, 25),
+    )
+
+    def _reserve_for_waiting(self, quotas: list[QuotaAllocation]) -> list[tuple[QuotaAllocation, str]]:
+        """(quota, state) for each provincial or central candidate waiting at 省扶贫办 (recommended)
+        or 省委组织部 (approved; the central unit's recommended), spread over the quotas in a
+        random order, never more than a quota's places."""
+        order = self.rng.sample(quotas, len(quotas))
+        left = {q.pk: q.count for q in order}
+        reserved = []
+        for state, level, wanted in self.WAITING_IN_QUOTAS:
+            eligible = [q for q in order if q.unit.level == level]
+            i = 0
+            while wanted and any(left[q.pk] for q in eligible):
+                q = eligible[i % len(eligible)]
+                i += 1
+                if left[q.pk]:
+                    left[q.pk] -= 1
+                    wanted -= 1
+                    reserved.append((q, state))
+        return reserved
 
     # --- people ----------------------------------------------------------------------------
     def _person(self, unit: DispatchingUnit, county: Region, *, woman: bool, young: bool, division: bool, used_ids: set[str]) -> Cadre:

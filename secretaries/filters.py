@@ -64,11 +64,17 @@ class PostingFilterSet(ListFilterSet):
         empty_label="全部",
         method="filter_priority",
     )
+    returned = django_filters.ChoiceFilter(
+        label="退回情况",
+        choices=[("yes", "被退回待重新推荐"), ("no", "未被退回")],
+        empty_label="全部",
+        method="filter_returned",
+    )
     q = django_filters.CharFilter(
-        label="姓名或身份证号",
+        label="姓名、身份证号或村名",
         method="filter_search",
         max_length=30,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名，或身份证号"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、村名，或身份证号"}),
     )
     o = KeyedOrderingFilter(label="排序", choices=ORDERING_CHOICES, empty_label=None, order_by=ORDER_BY)
 
@@ -90,10 +96,16 @@ class PostingFilterSet(ListFilterSet):
     def filter_priority(self, queryset, name, value):
         return queryset.filter(PRIORITY_CONDITIONS[value][1])
 
+    def filter_returned(self, queryset, name, value):
+        returned = Posting.returned_q()
+        return queryset.filter(returned if value == "yes" else ~returned)
+
     def filter_search(self, queryset, name, value):
+        """A name, a village name (the village a secretary is assigned to or serves in), or the
+        first digits of a 身份证号."""
         value = value.strip()
         if not value:
             return queryset
         if value[:1].isdigit():
             return queryset.filter(cadre__id_number__startswith=value.upper())
-        return queryset.filter(cadre__name__contains=value)
+        return queryset.filter(Q(cadre__name__contains=value) | Q(village__name__contains=value))

@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from django import forms
 
+from secretaries.models import Cadre
 from villages.models import Region, Village
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CountyChoiceField(forms.ModelChoiceField):
+    """A county by its name; with ``quota_use`` ({county id: (quota, used)}, the unit's 附表2
+    places), each county says how many of its places are used, so that the unit sees a full
+    quota before it recommends."""
+
+    quota_use: dict[int, tuple[int, int]] | None = None
+
     def label_from_instance(self, obj: Region) -> str:
+        if self.quota_use and obj.pk in self.quota_use:
+            quota, used = self.quota_use[obj.pk]
+            full = "，已满" if used >= quota else ""
+            return f"{obj.name}（名额 {quota}，已用 {used}{full}）"
         return obj.name
 
 
@@ -34,10 +45,11 @@ class RecommendForm(forms.Form):
         error_messages={"invalid_choice": "只能选择本单位可以派往的县：省直单位为其名额所在县，市、县单位为本市、本县。"},
     )
 
-    def __init__(self, *args, counties=None, **kwargs):
+    def __init__(self, *args, counties=None, quota_use=None, **kwargs):
         super().__init__(*args, **kwargs)
         if counties is not None:
             self.fields["county"].queryset = counties
+        self.fields["county"].quota_use = quota_use
 
 
 class TakeOfficeForm(forms.Form):
@@ -81,6 +93,22 @@ class AssignForm(forms.Form):
             self.fields["village"].queryset = villages
 
 
+class ReassignForm(AssignForm):
+    """改派: another village, the reason for moving the secretary and, for a provincial or city
+    cadre going to a village that is not registered-poor, the reason for that village."""
+
+    change_reason = forms.CharField(label="改派理由", max_length=200, widget=forms.TextInput(attrs={"placeholder": "必填"}))
+
+    field_order = ["village", "change_reason", "reason"]
+
+    def __init__(self, data=None, *args, villages=None, **kwargs):
+        # The choices offered are the county's uncovered target villages; a submitted village is
+        # judged by the assignment rule, which says why one is refused (already covered, another
+        # county) where the choice field would only say it is not offered.
+        super().__init__(data, *args, villages=None if data is not None else villages, **kwargs)
+        self.fields["village"].label = "改派到村"
+
+
 class BulkForm(forms.Form):
     """One action for the ticked postings; recommend also takes one meeting, decision and county."""
 
@@ -96,9 +124,12 @@ class BulkForm(forms.Form):
         queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"),
     )
 
-    def __init__(self, *args, postings=None, actions=(), **kwargs):
+    def __init__(self, *args, postings=None, actions=(), counties=None, quota_use=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "请选择操作"), *actions]
+        if counties is not None:  # the counties the unit may name, each with its quota and use
+            self.fields["county"].queryset = counties
+        self.fields["county"].quota_use = quota_use
         if postings is not None:
             self.fields["ids"].choices = [(p, p) for p in postings.values_list("pk", flat=True)]
         self.fields["ids"].error_messages = {
@@ -130,3 +161,30 @@ def errors_text(form: forms.Form) -> str:
         label = form.fields[name].label if name in form.fields and form.fields[name].label else ""
         parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
     return "；".join(parts)
+
+
+class ApplicantForm(forms.ModelForm):
+    """One applicant (个人报名) typed in instead of a roster file: the roster's columns; sex and
+    birth date come from the 身份证号 (Cadre.clean), the unit is the user's."""
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "name",
+            "id_number",
+            "ethnicity",
+            "education",
+            "political_status",
+            "party_join_date",
+            "work_start_date",
+            "position",
+            "rank",
+            "source",
+            "phone",
+            "is_27th_batch",
+            "has_rural_experience",
+            "has_agriculture_expertise",
+            "is_township_cadre",
+            "fit_for_duty",
+        ]
+        widgets = {"party_join_date": DATE, "work_start_date": DATE}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.formats import date_format
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -40,7 +42,7 @@ def mismatches(number: str, *, sex: str | None = None, birth: datetime.date | No
     if sex and sex != born_sex:
         errors["sex"] = f"与身份证号不符：身份证号表明性别为{'男' if born_sex == 'M' else '女'}。"
     if birth and ((birth.year, birth.month) != (born.year, born.month) or birth_has_day and birth != born):
-        shown = f"{born:%Y年%m月%d日}" if birth_has_day else f"{born:%Y年%m月}"
+        shown = date_format(born, "DATE_FORMAT" if birth_has_day else "YEAR_MONTH_FORMAT")
         errors["birth_date"] = f"与身份证号不符：身份证号中的出生日期是 {shown}。"
     return errors
 

@@ -139,6 +139,13 @@ class Posting(models.Model):
 
     ACTIVE_STATES = (State.APPLIED, State.QUALIFIED, State.RECOMMENDED, State.APPROVED, State.FILED, State.ASSIGNED, State.IN_OFFICE)
     COVERING_STATES = (State.ASSIGNED, State.IN_OFFICE)
+    # What uses a place of the unit's 附表2 quota in the county: recommended (and approved,
+    # filed) on their way there, assigned and in office. Returned, rejected, withdrawn, ended
+    # and recalled candidates give their place back.
+    QUOTA_STATES = (State.RECOMMENDED, State.APPROVED, State.FILED, State.ASSIGNED, State.IN_OFFICE)
+    # The steps that send a candidate back (the reason is the event's note): 省扶贫办's and the
+    # filing department's 退回单位, the county's 撤销分配.
+    RETURN_ACTIONS = ("return", "file_return", "unassign")
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="postings")
     campaign = models.ForeignKey(Campaign, verbose_name="选派批次", on_delete=models.PROTECT, related_name="postings")
@@ -171,6 +178,20 @@ class Posting(models.Model):
         scope_unit_field = "unit"
         scope_posting_field = ""
 
+        def quota_use(self, campaign_id: int) -> dict[tuple[int, int], int]:
+            """{(unit id, county id): postings using a place of that 附表2 quota} among these
+            postings in the campaign: the one definition of a quota's use (QUOTA_STATES)."""
+            rows = (
+                self.filter(campaign_id=campaign_id, state__in=Posting.QUOTA_STATES, county__isnull=False)
+                .order_by()
+                .values_list("unit_id", "county_id")
+                .annotate(n=models.Count("pk"))
+            )
+            return {(unit, county): n for unit, county, n in rows}
+
+        def returned(self) -> models.QuerySet:
+            return self.filter(Posting.returned_q())
+
     objects = QuerySet.as_manager()
 
     class Meta:
@@ -194,6 +215,17 @@ class Posting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre}（{self.get_state_display()}）"
+
+    @staticmethod
+    def returned_q() -> Q:
+        """Candidates sent back to their unit and not recommended again: the only way back to
+        资格审查通过 is a return (省扶贫办's or the filing department's)."""
+        sent_back = PostingEvent.objects.filter(posting=models.OuterRef("pk"), action__in=("return", "file_return"))
+        return Q(models.Exists(sent_back), state=Posting.State.QUALIFIED)
+
+    def latest_return(self) -> PostingEvent | None:
+        """The latest event that sent this posting back (its note is the reason)."""
+        return self.events.filter(action__in=self.RETURN_ACTIONS).select_related("actor").order_by("-at", "-pk").first()
 
 
 class PostingEventQuerySet(AppendOnlyQuerySet):

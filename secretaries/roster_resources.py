@@ -22,6 +22,7 @@ from typing import IO
 
 import tablib
 from django.utils import timezone
+from django.utils.formats import date_format
 from import_export import resources
 
 from core.columns import DATE, FLAG, CellError, Choice, Column, Text, display_value, escape_formula
@@ -300,7 +301,7 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         for number, state, at, note in events:
             reason = note.strip()
             reason = reason if len(reason) <= 40 else f"{reason[:40]}…"
-            ended[number] = f"{State(state).label}（{timezone.localtime(at):%Y-%m-%d}{'：' + reason if reason else ''}）"
+            ended[number] = f"{State(state).label}（{date_format(timezone.localtime(at))}{'：' + reason if reason else ''}）"
         return ended
 
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:

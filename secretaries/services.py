@@ -43,6 +43,8 @@ class Facts:
         self._taken: dict[int, set[int]] = {}  # county id → village ids with a secretary
         self._quotas: dict[int, dict[int, int]] = {}  # county id → {unit id: quota}
         self._used: dict[int, dict[int, int]] = {}  # county id → {unit id: postings covering}
+        self._counted: dict[int, dict[int, int]] = {}  # county id → {unit id: postings using a quota place}
+        self._locked: set[tuple[int, int]] = set()  # (unit id, county id) quota rows locked
 
     def _county(self, county_id: int) -> None:
         if county_id in self._taken:
@@ -55,6 +57,8 @@ class Facts:
         self._used[county_id] = dict(
             covering.filter(campaign_id=self.campaign_id).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
         )
+        use = Posting.objects.filter(county_id=county_id).quota_use(self.campaign_id)
+        self._counted[county_id] = {unit: n for (unit, _), n in use.items()}
 
     def village_taken(self, village: Village) -> bool:
         self._county(village.county_id)
@@ -65,18 +69,43 @@ class Facts:
         return self._quotas[county_id].get(unit_id)
 
     def used(self, unit_id: int, county_id: int) -> int:
+        """Postings of the unit assigned or in office in the county."""
         self._county(county_id)
         return self._used[county_id].get(unit_id, 0)
 
-    def record(self, posting: Posting, before: str) -> None:
-        """Keep the facts current after ``posting`` changed from ``before``."""
-        covering, was = posting.state in Posting.COVERING_STATES, before in Posting.COVERING_STATES
-        if covering == was or posting.county_id not in self._taken:
+    def quota_use_locked(self, unit_id: int, county_id: int) -> int:
+        """The places of the unit's quota in the county in use (Posting.QUOTA_STATES), counted
+        after its QuotaAllocation row is locked for the rest of the transaction: another
+        transaction counting the same quota waits for this one and then sees its postings."""
+        self._county(county_id)
+        if (unit_id, county_id) not in self._locked:
+            list(
+                QuotaAllocation.objects.select_for_update()
+                .filter(campaign_id=self.campaign_id, unit_id=unit_id, county_id=county_id)
+                .values_list("pk")
+            )
+            self._locked.add((unit_id, county_id))
+            # Counted again now that no one else can add to it (nothing of this batch has yet).
+            use = Posting.objects.filter(unit_id=unit_id, county_id=county_id).quota_use(self.campaign_id)
+            self._counted[county_id][unit_id] = use.get((unit_id, county_id), 0)
+        return self._counted[county_id].get(unit_id, 0)
+
+    def record(self, posting: Posting, before: str, before_village: int | None = None) -> None:
+        """Keep the facts current after ``posting`` changed from state ``before`` (and village
+        ``before_village``)."""
+        county = posting.county_id
+        if county not in self._taken:
             return
-        step = 1 if covering else -1
-        (self._taken[posting.county_id].add if covering else self._taken[posting.county_id].discard)(posting.village_id)
-        used = self._used[posting.county_id]
-        used[posting.unit_id] = used.get(posting.unit_id, 0) + step
+        was, covering = before in Posting.COVERING_STATES, posting.state in Posting.COVERING_STATES
+        taken = self._taken[county]
+        if was and before_village:
+            taken.discard(before_village)
+        if covering and posting.village_id:
+            taken.add(posting.village_id)
+        used, counted = self._used[county], self._counted[county]
+        used[posting.unit_id] = used.get(posting.unit_id, 0) + covering - was
+        in_quota = (posting.state in Posting.QUOTA_STATES) - (before in Posting.QUOTA_STATES)
+        counted[posting.unit_id] = counted.get(posting.unit_id, 0) + in_quota
 
 
 LOCK_CHUNK = 1000
@@ -135,13 +164,13 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
         except TransitionRefused as e:
             refused[pk] = e
             continue
-        before = posting.state
+        before, before_village = posting.state, posting.village_id
         for name, value in changes.items():
             setattr(posting, name, value)
         if t.target is not None:
             posting.state = t.target
         posting.updated_at = now
-        known.record(posting, before)
+        known.record(posting, before, before_village)
         done.append(posting)
         events.append(_event(posting.pk, action=action, by=by, at=now, before=before, after=posting.state, note=note))
     if done:
@@ -270,10 +299,27 @@ def posting_file(*, posting: Posting, by: User, note: str = "") -> Posting:
     return _transition(posting.pk, by=by, action="file", note=note)
 
 
+def posting_file_return(*, posting: Posting, by: User, reason: str) -> Posting:
+    """The filing department sends a candidate back to its unit (资格审查通过) with the reason
+    the unit then sees."""
+    return _transition(posting.pk, by=by, action="file_return", reason=reason)
+
+
 # --- 研究确定：分配到村 -----------------------------------------------------------------------
 def posting_assign(*, posting: Posting, by: User, village: Village, reason: str = "") -> Posting:
     """The receiving county's department assigns a filed secretary to one of its target villages."""
     return _transition(posting.pk, by=by, action="assign", village=village, reason=reason)
+
+
+def posting_reassign(*, posting: Posting, by: User, village: Village, change_reason: str, reason: str = "") -> Posting:
+    """改派: the county moves an assigned secretary, before 履岗任职, to another village of the
+    county by the assignment's rule; ``reason`` is the reason for a non-poor village."""
+    return _transition(posting.pk, by=by, action="reassign", village=village, change_reason=change_reason, reason=reason)
+
+
+def posting_unassign(*, posting: Posting, by: User, reason: str) -> Posting:
+    """撤销分配: back to 审核备案 before 履岗任职; the village is uncovered again."""
+    return _transition(posting.pk, by=by, action="unassign", reason=reason)
 
 
 # --- 履岗任职、期满免职 ------------------------------------------------------------------------
@@ -365,3 +411,18 @@ def cadres_update(*, changes: list[tuple[Cadre, dict]], by: User | None) -> list
     if fields:
         Cadre.objects.bulk_update(cadres, sorted(fields), batch_size=2000)
     return cadres
+
+
+@transaction.atomic
+def cadre_register_and_apply(*, cadre: Cadre, campaign: Campaign | None, by: User, note: str = "") -> Posting:
+    """个人报名 without a spreadsheet: one new cadre of the unit registered by the roster import's
+    rules (``cadres_create``) and applied in the campaign (``postings_apply``), both or neither.
+    CadresRefused names the fields the cadre's rules refuse; TransitionRefused why the
+    application is refused."""
+    if campaign is None or not campaign.is_open:
+        raise TransitionRefused("当前没有进行中的选派批次，不能登记报名。")
+    created = cadres_create(cadres=[cadre], by=by)[0]
+    result = postings_apply(cadres=[created], campaign=campaign, by=by, note=note)
+    if result.refused:
+        raise result.refused[created.pk]  # leaves the atomic block: the cadre is not kept either
+    return result.done[0]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dispatch import roles
 from dispatch.models import DispatchingUnit, User
@@ -116,7 +117,7 @@ def eligibility_failures(cadre: Cadre, *, on: datetime.date | None = None) -> li
         failures.append(f"须为中共正式党员，该干部为{status}")
     two_years_ago = on.replace(year=on.year - 2) if not (on.month == 2 and on.day == 29) else on.replace(year=on.year - 2, day=28)
     if cadre.work_start_date > two_years_ago:
-        failures.append(f"须有两年以上工作经历，该干部 {cadre.work_start_date:%Y年%m月} 参加工作")
+        failures.append(f"须有两年以上工作经历，该干部 {date_format(cadre.work_start_date, 'YEAR_MONTH_FORMAT')} 参加工作")
     if not cadre.fit_for_duty:
         failures.append("须具有正常履行职责的身体条件")
     if cadre.is_township_cadre:
@@ -148,16 +149,33 @@ def _rule_plain(p: Posting, facts: Facts, *, note: str = "") -> tuple[dict, str]
 def _rule_recommend(p: Posting, facts: Facts, *, meeting_date: datetime.date, decision: str, county: Region) -> tuple[dict, str]:
     if meeting_date > timezone.localdate():
         raise TransitionRefused("党委（党组）研究日期不能晚于今天。")
+    quota = facts.quota(p.unit_id, county.pk)
     if p.unit.level in (Level.PROVINCE, Level.CENTRAL):
-        if facts.quota(p.unit_id, county.pk) is None:
+        if quota is None:
             raise TransitionRefused(f"{p.unit.name}在{county.name}没有名额，只能派往其名额所在县。")
     elif not county.code.startswith(p.unit.region.scope_prefix):
         raise TransitionRefused(f"{p.unit.name}只能向{p.unit.region.name}的县派出第一书记。")
-    note = f"{meeting_date:%Y年%m月%d日}党委（党组）研究：{decision}；拟派往{county.name}"
+    if quota is not None:
+        # The quota row is locked before its use is counted: two recommendations racing for the
+        # last place queue here, and the second counts the first.
+        used = facts.quota_use_locked(p.unit_id, county.pk)
+        if used >= quota:
+            raise TransitionRefused(
+                f"{p.unit.name}在{county.name}的附表2名额为 {quota} 人，已推荐、备案、分配或在任 {used} 人，名额已满，不能再推荐。"
+            )
+    note = f"{date_format(meeting_date)}党委（党组）研究：{decision}；拟派往{county.name}"
     return {"recommended_on": meeting_date, "recommendation": decision, "county": county}, note
 
 
 def _rule_assign(p: Posting, facts: Facts, *, village: Village, reason: str = "") -> tuple[dict, str]:
+    _check_village(p, facts, village, reason)
+    return {"village": village, "assignment_reason": reason.strip()}, reason.strip()
+
+
+def _check_village(p: Posting, facts: Facts, village: Village, reason: str, *, counted: bool = False) -> None:
+    """The assignment rule: a target village of the posting's county with no secretary, within a
+    provincial unit's quota (``counted``: the posting already covers a village of the county, as
+    when it is moved to another), a reason for a provincial or city cadre in a non-poor village."""
     if village.county_id != p.county_id:
         raise TransitionRefused(f"{village.name}不属于{p.county.name}，只能分配到本县的村。")
     if not village.is_target:
@@ -169,11 +187,29 @@ def _rule_assign(p: Posting, facts: Facts, *, village: Village, reason: str = ""
         quota = facts.quota(p.unit_id, village.county_id)
         if quota is None:
             raise TransitionRefused(f"{p.unit.name}在{p.county.name}没有名额，省直单位只能派往其名额所在县。")
-        if facts.used(p.unit_id, village.county_id) >= quota:
+        if not counted and facts.used(p.unit_id, village.county_id) >= quota:
             raise TransitionRefused(f"{p.unit.name}在{p.county.name}的 {quota} 个名额已用完。")
     if level != Level.COUNTY and not village.is_registered_poor and not reason.strip():
         raise TransitionRefused("省、市两级选派的第一书记主要到建档立卡贫困村任职；派往非贫困村须填写理由。")
-    return {"village": village, "assignment_reason": reason.strip()}, reason.strip()
+
+
+def _rule_unassign(p: Posting, facts: Facts, *, reason: str) -> tuple[dict, str]:
+    """撤销分配: the county takes an assigned secretary off the village before 履岗任职; the
+    village is uncovered again and the secretary waits to be assigned (审核备案)."""
+    if not reason.strip():
+        raise TransitionRefused("请填写撤销分配的理由。")
+    return {"village": None, "assignment_reason": ""}, f"撤销分配（原派驻{p.village.name}）：{reason.strip()}"
+
+
+def _rule_reassign(p: Posting, facts: Facts, *, village: Village, change_reason: str, reason: str = "") -> tuple[dict, str]:
+    """改派: another village of the county, by the same rule as the assignment."""
+    if not change_reason.strip():
+        raise TransitionRefused("请填写改派的理由。")
+    if village.pk == p.village_id:
+        raise TransitionRefused(f"已分配到{village.name}，请选择另一个村。")
+    _check_village(p, facts, village, reason, counted=True)
+    note = f"改派：{p.village.name} → {village.name}；理由：{change_reason.strip()}"
+    return {"village": village, "assignment_reason": reason.strip()}, note
 
 
 def _term_end(start: datetime.date, years: int) -> datetime.date:
@@ -181,7 +217,7 @@ def _term_end(start: datetime.date, years: int) -> datetime.date:
 
 
 def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, party_relation_transferred: bool) -> tuple[dict, str]:
-    note = f"{start_date:%Y年%m月%d日}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
+    note = f"{date_format(start_date)}到村任职；党组织关系{'已' if party_relation_transferred else '尚未'}转入"
     changes = {
         "start_date": start_date,
         "end_date": _term_end(start_date, p.campaign.term_years),
@@ -193,7 +229,7 @@ def _rule_take_office(p: Posting, facts: Facts, *, start_date: datetime.date, pa
 def _rule_end_term(p: Posting, facts: Facts, *, end_date: datetime.date, note: str = "") -> tuple[dict, str]:
     if p.start_date and end_date < p.start_date:
         raise TransitionRefused("免职日期不能早于任职日期。")
-    return {"end_date": end_date}, note or f"{end_date:%Y年%m月%d日}期满免职"
+    return {"end_date": end_date}, note or f"{date_format(end_date)}期满免职"
 
 
 def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_consent: bool, note: str = "") -> tuple[dict, str]:
@@ -201,8 +237,8 @@ def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_
     if not unit_consent:
         raise TransitionRefused("继续留任须经派出单位同意。")
     if p.end_date and new_end_date <= p.end_date:
-        raise TransitionRefused(f"新的任期届满日期应晚于原日期 {p.end_date:%Y年%m月%d日}。")
-    return {"end_date": new_end_date}, note or f"留任至 {new_end_date:%Y年%m月%d日}（派出单位同意）"
+        raise TransitionRefused(f"新的任期届满日期应晚于原日期 {date_format(p.end_date)}。")
+    return {"end_date": new_end_date}, note or f"留任至 {date_format(new_end_date)}（派出单位同意）"
 
 
 def _filed_source(posting: Posting) -> tuple[str, ...]:
@@ -213,9 +249,14 @@ def _filed_source(posting: Posting) -> tuple[str, ...]:
 # --- What the forms offer to choose ------------------------------------------------------------
 # Imported when called: the selectors read through services, which import this module.
 def _recommend_choices(postings: Sequence[Posting]) -> dict:
-    from secretaries.selectors import recommend_counties
+    from secretaries.selectors import recommend_counties, unit_quota_use
 
-    return {"counties": recommend_counties(postings=postings)}
+    choices = {"counties": recommend_counties(postings=postings)}
+    units = {(p.unit_id, p.campaign_id) for p in postings}
+    if len(units) == 1:  # one unit: each county offered with its quota and use
+        unit, campaign = units.pop()
+        choices["quota_use"] = unit_quota_use(unit_id=unit, campaign_id=campaign)
+    return choices
 
 
 def _assign_choices(postings: Sequence[Posting]) -> dict:
@@ -245,6 +286,7 @@ class Transition:
     admin_form: type[forms.Form] | None = None  # the admin's intermediate page; None: the action bar's note
     one_at_a_time: bool = False  # the admin takes one posting per action (its choices depend on it)
     own_page: bool = False  # the posting page links to its own page instead of showing its form
+    danger: bool = False  # it sends the candidate back or out (the page's red button)
 
     def sources_for(self, posting: Posting) -> tuple[str, ...]:
         return self.source_rule(posting) if self.source_rule else self.sources
@@ -299,6 +341,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写不通过的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "recommend",
@@ -335,6 +378,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写退回的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "file",
@@ -347,6 +391,19 @@ TRANSITIONS: dict[str, Transition] = _declare(
         f.NoteForm,
         source_rule=_filed_source,
         bulk=True,
+    ),
+    Transition(
+        "file_return",
+        "退回单位",
+        (State.RECOMMENDED, State.APPROVED),
+        State.QUALIFIED,
+        roles.POSTING_FILE,
+        FILING_DEPARTMENT,
+        _rule_with_reason("请填写退回的理由。"),
+        f.ReasonForm,
+        source_rule=_filed_source,
+        admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "assign",
@@ -362,6 +419,35 @@ TRANSITIONS: dict[str, Transition] = _declare(
         admin_form=f.AssignForm,
         one_at_a_time=True,
         own_page=True,
+    ),
+    Transition(
+        "reassign",
+        "改派",
+        (State.ASSIGNED,),
+        None,
+        roles.POSTING_ASSIGN,
+        RECEIVING_COUNTY,
+        _rule_reassign,
+        f.ReassignForm,
+        changed_fields=("village", "assignment_reason"),
+        reads=("village",),
+        choices=_assign_choices,
+        admin_form=f.ReassignForm,
+        one_at_a_time=True,
+    ),
+    Transition(
+        "unassign",
+        "撤销分配",
+        (State.ASSIGNED,),
+        State.FILED,
+        roles.POSTING_ASSIGN,
+        RECEIVING_COUNTY,
+        _rule_unassign,
+        f.ReasonForm,
+        changed_fields=("village", "assignment_reason"),
+        reads=("village",),
+        admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "take_office",
@@ -410,6 +496,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写调整的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
     Transition(
         "withdraw",
@@ -421,6 +508,7 @@ TRANSITIONS: dict[str, Transition] = _declare(
         _rule_with_reason("请填写撤回的理由。"),
         f.ReasonForm,
         admin_form=f.ReasonForm,
+        danger=True,
     ),
 )
 

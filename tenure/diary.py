@@ -30,7 +30,7 @@ from dispatch import roles
 from dispatch.models import User
 from secretaries.models import Posting
 from tenure.locks import refuse_if_locked
-from tenure.models import DiaryEntry, Duty
+from tenure.models import DiaryEntry, Duty, PresenceMonth
 from tenure.selectors import postings_in_office
 
 
@@ -162,3 +162,68 @@ def diary_delete_draft(*, entry: DiaryEntry, by: User) -> None:
         raise ValidationError("已提交的民情日记不能删除，只能修改。")
     refuse_if_locked(entry.posting, entry.date, field="date")
     entry.delete()
+
+
+@transaction.atomic
+def diary_entries_load(*, rows: list[dict], by: User, batch_size: int = 2000) -> list[DiaryEntry]:
+    """Write many entries at once, all or nothing, by the same rules as ``diary_save`` (the demo's
+    year of diaries, a later import): each row has ``posting`` (a Posting or its id), ``date``,
+    ``content``, ``duties``, and optionally ``households_visited``, ``household_names``,
+    ``in_village`` (default true), ``submit`` (default true) and ``submitted_at`` (default now).
+
+    A constant number of queries whatever the number of rows: the postings are locked and read
+    once, the locked months and the days already written once. Every problem is reported as
+    "第N条：…" in one ValidationError, and then nothing is written."""
+    roles.require(by, roles.DIARY_WRITE)
+    ids = {row["posting"].pk if isinstance(row["posting"], Posting) else row["posting"] for row in rows}
+    postings = postings_in_office(by).select_for_update(of=("self",)).in_bulk(ids)
+    first = min((row["date"] for row in rows), default=None)
+    last = max((row["date"] for row in rows), default=None)
+    locked = set()
+    taken = set()
+    if rows:
+        locked = set(
+            PresenceMonth.objects.filter(posting_id__in=ids, state=PresenceMonth.State.CONFIRMED).values_list("posting_id", "year", "month")
+        )
+        taken = set(DiaryEntry.objects.filter(posting_id__in=ids, date__range=(first, last)).values_list("posting_id", "date"))
+    today, now = timezone.localdate(), timezone.now()
+    problems, entries = [], []
+    for number, row in enumerate(rows, start=1):
+        pid = row["posting"].pk if isinstance(row["posting"], Posting) else row["posting"]
+        posting, date, submit = postings.get(pid), row["date"], row.get("submit", True)
+        try:
+            if posting is None:
+                raise ValidationError("没有这位在任的第一书记，或不在您的管辖范围内。")
+            if date > today or (posting.start_date and date < posting.start_date) or (posting.end_date and date > posting.end_date):
+                raise ValidationError(f"日期{_day(date)}不在任期内或晚于今天。")
+            if (pid, date.year, date.month) in locked:
+                raise ValidationError(f"{date.year}年{date.month}月已确认并锁定。")
+            if (pid, date) in taken:
+                raise ValidationError(f"{_day(date)}已有一篇民情日记。")
+            fields = _clean_fields(
+                duties=row.get("duties", ()),
+                households_visited=row.get("households_visited", 0),
+                content=row.get("content", ""),
+                household_names=row.get("household_names", ""),
+                submit=submit,
+            )
+        except ValidationError as e:
+            problems.append(f"第{number}条：{'；'.join(e.messages)}")
+            continue
+        taken.add((pid, date))
+        at = row.get("submitted_at") or now
+        entries.append(
+            DiaryEntry(
+                posting=posting,
+                date=date,
+                in_village=row.get("in_village", True),
+                state=DiaryEntry.State.SUBMITTED if submit else DiaryEntry.State.DRAFT,
+                written_by=by,
+                created_at=at,
+                submitted_at=at if submit else None,
+                **fields,
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    return DiaryEntry.objects.bulk_create(entries, batch_size=batch_size)

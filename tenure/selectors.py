@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.scope import Scope, ScopedQuerySet
 from secretaries.models import Posting
 from tenure.models import DiaryEntry, Duty, Inspection
+from tenure.presence import CalendarMissing, Figures, figures_for_postings, month_bounds, month_figures, tenure_postings, year_figures
 
 
 class _InOfficeScope(ScopedQuerySet):
@@ -35,6 +36,11 @@ def postings_in_office(user) -> QuerySet[Posting]:
         .select_related("cadre", "unit", "village", "village__township", "village__county")
         .order_by("village__code")
     )
+
+
+def postings_seen(user) -> QuerySet[Posting]:
+    """The postings of the time in office (in office, or past it) this user may read."""
+    return tenure_postings(user).select_related("cadre", "unit", "village", "village__township", "village__county")
 
 
 def own_posting(user) -> Posting | None:
@@ -63,12 +69,15 @@ class DiarySearch:
     end: datetime.date | None = None
     duty: str = ""
     posting_id: int | None = None
+    state: str = ""
 
 
 def diary_search(user, search: DiarySearch) -> QuerySet[DiaryEntry]:
     entries = diary_entries_visible_to(user)
     if search.posting_id:
         entries = entries.filter(posting_id=search.posting_id)
+    if search.state:
+        entries = entries.filter(state=search.state)
     if search.start:
         entries = entries.filter(date__gte=search.start)
     if search.end:
@@ -106,7 +115,7 @@ class MonthSummary:
     by_duty: list[tuple[str, int]] = field(default_factory=list)  # (duty label, entries tagged with it)
     households_visited: int = 0
     diary_days: int = 0  # days with a submitted entry written in the village
-    figures: object | None = None  # tenure.presence.Figures, when the calendar knows the year
+    figures: Figures | None = None  # when the calendar knows the year
     figures_missing: str = ""  # why there are no figures (a year without calendar data)
 
     @property
@@ -115,8 +124,7 @@ class MonthSummary:
 
 
 def month_summary(posting: Posting, year: int, month: int) -> MonthSummary:
-    first = datetime.date(year, month, 1)
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    first, last = month_bounds(year, month)
     entries = list(
         DiaryEntry.objects.filter(posting=posting, state=DiaryEntry.State.SUBMITTED, date__range=(first, last))
         .select_related("written_by")
@@ -136,32 +144,30 @@ def month_summary(posting: Posting, year: int, month: int) -> MonthSummary:
     return summary
 
 
-def month_figures_or_reason(posting: Posting, year: int, month: int):
+def month_figures_or_reason(posting: Posting, year: int, month: int) -> tuple[Figures | None, str]:
     """(figures, "") from tenure.presence, or (None, the Chinese reason) for a year without
-    calendar data (or while the presence module is not there)."""
-    from django.core.exceptions import ValidationError
-
-    try:
-        from tenure.presence import month_figures
-    except ImportError:
-        return None, "在岗天数尚未能计算。"
+    calendar data."""
     try:
         return month_figures(posting, year, month), ""
-    except ValidationError as e:
+    except CalendarMissing as e:
         return None, "；".join(e.messages)
 
 
-def year_figures_or_reason(posting: Posting, year: int):
-    from django.core.exceptions import ValidationError
-
-    try:
-        from tenure.presence import year_figures
-    except ImportError:
-        return None, "在岗天数尚未能计算。"
+def year_figures_or_reason(posting: Posting, year: int) -> tuple[Figures | None, str]:
     try:
         return year_figures(posting, year), ""
-    except ValidationError as e:
+    except CalendarMissing as e:
         return None, "；".join(e.messages)
+
+
+def month_figures_of(postings: list[Posting], year: int, month: int) -> tuple[dict[int, Figures], str]:
+    """This month's figures of many postings at once (one query per kind of evidence), or the
+    reason there are none."""
+    start, end = month_bounds(year, month)
+    try:
+        return figures_for_postings(postings, start, end, period_word="本月"), ""
+    except CalendarMissing as e:
+        return {}, "；".join(e.messages)
 
 
 # --- Inspections ------------------------------------------------------------------------------

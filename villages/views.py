@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import F, FilteredRelation, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
@@ -24,6 +25,29 @@ from villages.exports import villages_xlsx_tempfile
 from villages.filters import VillageFilterSet
 from villages.models import Village
 from villages.selectors import county_category_summary
+
+# A village's first secretaries are the postings of the secretaries app, which this app cannot
+# import: they are reached by the reverse relation ``postings`` and its states by name, as the
+# list's coverage filter does (villages/filters.py).
+COVERING = ["assigned", "in_office"]
+EARLIER = ["ended", "recalled"]
+
+
+def with_secretary(villages):
+    """Each village with its secretary assigned or in office (at most one: a unique constraint),
+    as ``secretary_name``, ``secretary_posting`` and ``secretary_state``: one LEFT JOIN."""
+    return villages.annotate(
+        current_posting=FilteredRelation("postings", condition=Q(postings__state__in=COVERING)),
+        secretary_name=F("current_posting__cadre__name"),
+        secretary_posting=F("current_posting__pk"),
+        secretary_state=F("current_posting__state"),
+    )
+
+
+def visible_posting_ids(user, ids) -> set[int]:
+    """Which of these postings the user may open (the postings' own scope)."""
+    postings = Village._meta.get_field("postings").related_model.objects
+    return set(postings.visible_to(user).filter(pk__in=[i for i in ids if i]).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -43,7 +67,10 @@ class VillagePages:
     def village_list(self, request):
         require(request.user, self.view)
         filterset = VillageFilterSet(request.GET or None, request=request)
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(with_secretary(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        linked = visible_posting_ids(request.user, [v.secretary_posting for v in page.object_list])
+        for village in page.object_list:
+            village.secretary_linked = village.secretary_posting in linked
         return render(
             request,
             "villages/village_list.html",
@@ -79,7 +106,22 @@ class VillagePages:
             code=code,
         )
         changes = village.category_changes.select_related("changed_by", "import_batch")
-        return render(request, "villages/village_detail.html", {"village": village, "changes": changes})
+        secretaries = list(
+            village.postings.filter(state__in=COVERING + EARLIER).select_related("cadre", "unit", "campaign").order_by("-start_date", "-pk")
+        )
+        linked = visible_posting_ids(request.user, [p.pk for p in secretaries])
+        for posting in secretaries:
+            posting.linked = posting.pk in linked
+        return render(
+            request,
+            "villages/village_detail.html",
+            {
+                "village": village,
+                "changes": changes,
+                "current_secretary": next((p for p in secretaries if p.state in COVERING), None),
+                "earlier_secretaries": [p for p in secretaries if p.state not in COVERING],
+            },
+        )
 
     def county_summary(self, request):
         require(request.user, self.view)

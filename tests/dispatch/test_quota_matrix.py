@@ -1,8 +1,10 @@
 """The 附表2 matrix page: counties × units in scope, totals, and the province's edits."""
 
+import json
 import re
 
 import pytest
+from django.conf import settings
 
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from dispatch.quota_services import quota_set
@@ -204,3 +206,122 @@ def test_a_role_without_the_quota_capability_is_refused_the_page_and_the_menu_dr
         assert response.status_code == 403
         assert "您的角色无权查看名额分配。" in response.content.decode()
     assert 'href="/quotas/"' not in client.get("/").content.decode()
+
+
+# --- The whole province's grid (issue #11, point 2) ---------------------------------------------
+
+
+@pytest.fixture
+def province_grid(regions):
+    """附表2 as large as the demo's: besides the notice's rows, one generated provincial unit with
+    a quota in each of the 58 poor counties, so that the province's default view (the counties
+    that have quotas × the units that have quotas) has thousands of cells."""
+    from dispatch.quota_services import QuotaCell, quotas_set
+    from tests.factories import DispatchingUnitFactory
+
+    counties = list(Region.objects.filter(level=Region.Level.COUNTY).poor_counties().order_by("code"))
+    units = DispatchingUnitFactory.create_batch(len(counties))
+    quotas_set(campaign=Campaign.current(), cells=[QuotaCell(u, c, 2) for u, c in zip(units, counties, strict=True)], by=None)
+    return counties, units
+
+
+def grid_cells(html):
+    return re.findall(r'data-cell="(\d+)-(\d+)" data-original="(\d+)"', html)
+
+
+def test_the_whole_province_grid_would_not_fit_in_one_post_so_its_inputs_carry_no_names(client, province_user, province_grid):
+    client.force_login(province_user)
+    html = client.get("/quotas/").content.decode()
+    cells = grid_cells(html)
+    assert len(cells) > 4000
+    # The old form posted two fields a cell: Django refuses such a POST outright (400,
+    # TooManyFieldsSent) before the view sees it, and every typed value was lost.
+    old_form = {}
+    for county, unit, original in cells:
+        old_form[f"c-{county}-{unit}"] = old_form[f"o-{county}-{unit}"] = original
+    assert len(old_form) > settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.post("/quotas/", old_form)
+    assert response.status_code == 400
+    # So the grid's inputs have no names (a browser without the script cannot send that form)…
+    assert 'name="c-' not in html and 'name="o-' not in html
+    # …while one city's grid does, for use without the script.
+    assert 'name="c-' in client.get(f"/quotas/?city={XINZHOU}").content.decode()
+
+
+def test_the_page_posts_only_the_changed_cells_as_one_json_field(client, province_user, province_grid):
+    counties, units = province_grid
+    client.force_login(province_user)
+    far = (counties[-1], units[0])  # a cell far from 岢岚's, empty so far
+    changes = [
+        {"county": region(KELAN).pk, "unit": unit("山西省统计局").pk, "original": 6, "text": "9"},
+        {"county": far[0].pk, "unit": far[1].pk, "original": 0, "text": "4"},
+    ]
+    response = client.post("/quotas/", {"changes": json.dumps(changes)})
+    assert response.status_code == 302
+    assert count("岢岚县", "山西省统计局") == 9
+    assert QuotaAllocation.objects.get(campaign=Campaign.current(), county=far[0], unit=far[1]).count == 4
+    assert "已保存 2 处修改。" in client.get("/quotas/").content.decode()
+
+
+def test_a_refused_json_save_comes_back_with_the_typed_values_and_the_cell_named(client, province_user):
+    client.force_login(province_user)
+    kelan, tongji, guotu = region(KELAN), unit("山西省统计局"), unit("山西省国土资源厅")
+    changes = [
+        {"county": kelan.pk, "unit": tongji.pk, "original": 6, "text": "9"},
+        {"county": kelan.pk, "unit": guotu.pk, "original": 5, "text": "五"},
+    ]
+    response = client.post(f"/quotas/?city={XINZHOU}", {"changes": json.dumps(changes)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "岢岚县·山西省国土资源厅：“五”不是有效的人数，应填 0 或正整数。" in html
+    # Both typed values are back in their cells, over what the page had shown; the bad one is marked.
+    assert re.search(rf'data-cell="{kelan.pk}-{tongji.pk}" data-original="6" name="c-{kelan.pk}-{tongji.pk}" value="9"', html)
+    assert re.search(r'class="num has changed invalid" title="岢岚县·山西省国土资源厅[^"]*">\s*<input[^>]*value="五"', html)
+    assert "已修改 2 处（尚未保存）" in html
+    assert (count("岢岚县", "山西省统计局"), count("岢岚县", "山西省国土资源厅")) == (6, 5)
+
+
+def test_a_stale_cell_shows_what_is_there_now_and_the_other_typed_values_stay(client, province_user):
+    client.force_login(province_user)
+    kelan, tongji, zhujian = region(KELAN), unit("山西省统计局"), unit("山西省住房和城乡建设厅")
+    QuotaAllocation.objects.filter(county=kelan, unit=zhujian).update(count=9)  # a colleague's save
+    changes = [
+        {"county": kelan.pk, "unit": tongji.pk, "original": 6, "text": "7"},
+        {"county": kelan.pk, "unit": zhujian.pk, "original": 8, "text": "10"},
+    ]
+    response = client.post("/quotas/", {"changes": json.dumps(changes)})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "岢岚县·山西省住房和城乡建设厅：页面打开后已被他人改为 9（您填写的“10”未保存）" in html
+    assert re.search(rf'data-cell="{kelan.pk}-{zhujian.pk}" data-original="9"[^>]* value="9"', html)  # not overwritten
+    assert re.search(rf'data-cell="{kelan.pk}-{tongji.pk}" data-original="6"[^>]* value="7"', html)  # kept, still to save
+    assert (count("岢岚县", "山西省统计局"), count("岢岚县", "山西省住房和城乡建设厅")) == (6, 9)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["not json", '{"county": 1}', '[{"county": "x", "unit": 1, "original": 0, "text": "1"}]', '[{"county": 1, "unit": 1}]'],
+)
+def test_an_unreadable_changes_field_is_refused_with_a_message_and_changes_nothing(client, province_user, payload):
+    client.force_login(province_user)
+    response = client.post("/quotas/", {"changes": payload})
+    assert response.status_code == 400
+    assert "提交的修改无法读取" in response.content.decode()
+    assert count("岢岚县", "山西省统计局") == 6
+
+
+def test_a_json_cell_out_of_scope_or_unknown_is_not_found(client, province_user):
+    client.force_login(province_user)
+    changes = [{"county": region(KELAN).pk, "unit": 999999, "original": 0, "text": "1"}]
+    assert client.post("/quotas/", {"changes": json.dumps(changes)}).status_code == 404
+
+
+def test_the_province_view_groups_counties_by_city_with_subtotals(client, province_user):
+    client.force_login(province_user)
+    html = client.get("/quotas/").content.decode()
+    cities = re.findall(r'data-city="([^"]+)"', html)
+    assert {"忻州市", "吕梁市"} <= set(cities)
+    xinzhou_total = re.search(r'data-city="忻州市".*?data-testid="city-total">(\d+)<', html, re.S).group(1)
+    assert int(xinzhou_total) == 76
+    # The city's row comes before its counties.
+    assert html.index('data-city="忻州市"') < html.index('data-county="岢岚县"') < html.index('data-city="吕梁市"')

@@ -37,7 +37,7 @@ def test_province_reads_the_whole_province_plan(page, live_server, login, provin
     total = page.get_by_test_id("plan-total")
     expect(total).to_contain_text("全省合计")
     expect(total.get_by_test_id("provincial")).to_have_text("148")
-    expect(total.get_by_test_id("targets")).to_have_text(str(Village.objects.targets().count()))
+    expect(total.get_by_test_id("targets")).to_have_text(f"{Village.objects.targets().count():,}")
     expect(page.locator("table.coverage tbody tr[data-county]")).to_have_count(121)
     expect(page.locator("tr.subtotal")).to_have_count(11)
     expect(page.get_by_test_id("county-140929").get_by_test_id("provincial")).to_have_text(str(KELAN_PROVINCIAL))

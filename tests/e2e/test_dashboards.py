@@ -32,7 +32,7 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     expect(xinzhou.get_by_test_id("in_office")).to_have_text("3")
     expect(xinzhou.get_by_test_id("assigned")).to_have_text("1")
     uncovered = targets("1409") - 4
-    expect(xinzhou.get_by_test_id("uncovered")).to_have_text(str(uncovered))
+    expect(xinzhou.get_by_test_id("uncovered")).to_have_text(f"{uncovered:,}")
     expect(page.get_by_test_id("pipeline-in_office").get_by_test_id("count")).to_have_text("3")
     expect(page.get_by_test_id("quota-total").get_by_test_id("quota")).to_have_text("148")
     expect(page.get_by_test_id("submission-140900").get_by_test_id("status")).to_have_text("逾期未报送")
@@ -41,7 +41,7 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
 
     xinzhou.get_by_test_id("uncovered").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/villages/\?city=140900&category=target&coverage=uncovered$"))
-    expect(page.get_by_test_id("result-count")).to_contain_text(f"共 {uncovered} 个村")
+    expect(page.get_by_test_id("result-count")).to_contain_text(f"共 {uncovered:,} 个村")
     expect(page.get_by_label("第一书记").locator("option:checked")).to_have_text("未覆盖")
     screenshot("dashboard-province-uncovered-list")
 
@@ -55,7 +55,7 @@ def test_the_county_reads_its_townships_and_opens_the_secretaries_in_office(
     expect_charts_drawn(page)
     expect(page.get_by_test_id("region-path")).to_have_text("岢岚县")
     expect(page.get_by_test_id("coverage-total").get_by_test_id("in_office")).to_have_text("2")
-    expect(page.get_by_test_id("coverage-total").get_by_test_id("targets")).to_have_text(str(targets("140929")))
+    expect(page.get_by_test_id("coverage-total").get_by_test_id("targets")).to_have_text(f"{targets('140929'):,}")
     expect(page.get_by_test_id("pipeline-total")).to_contain_text("5")
     expect(page.get_by_test_id("quota-total").get_by_test_id("quota")).to_have_text("24")
     expect(page.get_by_test_id("coverage-section")).not_to_contain_text("五寨")

@@ -50,3 +50,14 @@ def test_city_user_changes_password_in_the_browser(page, live_server, login, xin
     expect(page.get_by_role("heading", name="密码已修改")).to_be_visible()
     xinzhou_user.refresh_from_db()
     assert xinzhou_user.check_password("Xk8#pq2!vRt")
+
+
+def test_five_wrong_passwords_lock_the_account_from_this_computer(page, live_server, login, kelan_user, screenshot):
+    for _ in range(5):
+        login("kelan", "not-the-password")
+    login("kelan")
+
+    expect(page.get_by_role("heading", name="登录已暂时锁定")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("连续 5 次密码错误")
+    expect(page.get_by_role("alert")).to_contain_text("后再试")
+    screenshot("login-locked")

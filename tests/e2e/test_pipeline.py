@@ -38,7 +38,8 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
     expect(page.locator(".message.success")).to_contain_text("已资格审查通过")
     recommend = action("recommend")
     recommend.get_by_label("党委（党组）研究日期").fill("2015-07-01")
-    recommend.get_by_label("拟派往县").select_option(label="岢岚县")
+    # Each quota county says how many of the unit's places are used (issue #11 point 7).
+    recommend.get_by_label("拟派往县").select_option(label="岢岚县（名额 5，已用 0）")
     recommend.get_by_role("button", name="组织推荐").click()
     expect(page.get_by_test_id("state")).to_have_text("组织推荐")
 
@@ -117,7 +118,7 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
 
     timeline = page.get_by_test_id("timeline").locator("tbody tr")
     expect(timeline).to_have_count(8)
-    expect(timeline.last).to_contain_text("2017年08月10日期满免职")
+    expect(timeline.last).to_contain_text("2017年8月10日期满免职")
     for row, (role, change) in enumerate(
         [
             ("派出单位", "— → 个人报名"),

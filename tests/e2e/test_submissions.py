@@ -111,7 +111,7 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     as_user("xinzhou")
     page.goto(f"{live_server.url}/submissions/new/")
     xinzhou_rows = Posting.objects.filter(county__parent=kelan.parent, state__in=["assigned", "in_office", "ended"]).count()
-    expect(page.get_by_test_id("row-count")).to_have_text(str(xinzhou_rows))
+    expect(page.get_by_test_id("row-count")).to_have_text(f"{xinzhou_rows:,}")
     expect(page.get_by_test_id("pending-counties")).to_have_count(0)
     page.get_by_label("审核人（部长签字）").fill("张明远")
     scan = tmp_path / "忻州市台账签字盖章.pdf"
@@ -143,8 +143,8 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     # one new in 岢岚县 above), of whom one has ended the term.
     page.goto(f"{live_server.url}/dashboard/")
     total = page.get_by_test_id("coverage-total")
-    expect(total.get_by_test_id("targets")).to_have_text("9896")
-    expect(total.get_by_test_id("in_office")).to_have_text("9394")
+    expect(total.get_by_test_id("targets")).to_have_text("9,896")
+    expect(total.get_by_test_id("in_office")).to_have_text("9,394")
     screenshot("demo-dashboard-province")
     page.goto(f"{live_server.url}/annexes/4/")
     expect(page.locator("tr.total").last).to_contain_text("9,395")
@@ -152,9 +152,9 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
 
     # The province's ledger on screen, a thousand rows a page.
     page.goto(f"{live_server.url}/annexes/3/")
-    expect(page.get_by_test_id("ledger-range")).to_contain_text("共 9395 条，本页为第 1–1000 条")
+    expect(page.get_by_test_id("ledger-range")).to_contain_text("共 9,395 条，本页为第 1–1,000 条")
     page.get_by_role("link", name="下一页").click()
-    expect(page.get_by_test_id("ledger-range")).to_contain_text("本页为第 1001–2000 条")
+    expect(page.get_by_test_id("ledger-range")).to_contain_text("本页为第 1,001–2,000 条")
     expect(page.locator("tbody tr").first.locator("td").first).to_have_text("1001")
     # A thousand rows are too tall for a full-page picture: the top, and the pager at the bottom.
     page.screenshot(path=str(ARTIFACTS / "demo-annex3-province-page2-top.png"))

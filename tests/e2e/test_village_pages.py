@@ -23,7 +23,7 @@ def test_county_filters_its_poor_villages_opens_one_and_the_summary(page, live_s
     page.get_by_label("类别").select_option(label="建档立卡贫困村")
     page.get_by_role("button", name="查询").click()
     expect(page).to_have_url(re.compile(r"category=poor"))
-    expect(page.get_by_test_id("result-count")).to_contain_text(f"共 {poor.count()} 个村")
+    expect(page.get_by_test_id("result-count")).to_contain_text(f"共 {poor.count():,} 个村")
     rows = page.locator("table.villages tbody tr")
     expect(rows).to_have_count(min(poor.count(), 50))
     expect(page.locator("table.villages tbody")).not_to_contain_text("非两类村")
@@ -42,8 +42,8 @@ def test_county_filters_its_poor_villages_opens_one_and_the_summary(page, live_s
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="两类村汇总").click()
     total = page.get_by_test_id("summary-total")
     expect(total).to_contain_text("合计")
-    expect(total).to_contain_text(str(kelan.count()))
-    expect(total).to_contain_text(str(poor.count()))
+    expect(total).to_contain_text(f"{kelan.count():,}")
+    expect(total).to_contain_text(f"{poor.count():,}")
     expect(page.get_by_test_id("check-line")).to_contain_text("✓ 相符")
     screenshot("villages-summary-county")
 
@@ -55,7 +55,7 @@ def test_province_sees_the_whole_province_summary(page, live_server, login, prov
     page.goto(f"{live_server.url}/villages/summary/")
     total = page.get_by_test_id("summary-total")
     expect(total).to_contain_text("全省合计")
-    for figure in ("21895", "2697", "7993", "794", "9896"):
+    for figure in ("21,895", "2,697", "7,993", "794", "9,896"):
         expect(total).to_contain_text(figure)
     expect(page.locator("tr.subtotal")).to_have_count(11)
     screenshot("villages-summary-province")

@@ -66,7 +66,7 @@ def test_the_ledger_workbook_is_the_printed_form(campaign, ledger):  # noqa: F81
     assert sheet["F3"].border.left.style == "thin" and sheet["A4"].border.bottom.style == "thin"
     # The rows: five counted postings, numbered, with √ marks and hand-written dates.
     rows = [cell_texts(sheet, r) for r in range(5, 10)]
-    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5]  # 序号: number cells, as Excel sorts and sums them
     wang = next(r for r in rows if r[8] == "王秀英")
     assert wang[1:5] == ["忻州市", "岢岚县", ledger["k_weak"].village.township.name, ledger["k_weak"].village.name]
     assert [v or "" for v in wang[5:8]] == ["√", "", ""]
@@ -101,7 +101,7 @@ def test_the_statistics_workbook_has_numbers_right_aligned_and_a_bold_total(camp
     assert sheet.cell(6, 2).alignment.horizontal == "right" and not sheet.cell(6, 2).font.b
     kelan = next(r for r in range(5, 20) if sheet.cell(r, 1).value == "岢岚县")
     assert sheet.cell(kelan, 2).value == 5
-    assert sheet.cell(21, 1).value == "注：年龄按 2015年08月15日 计算。"
+    assert sheet.cell(21, 1).value == "注：年龄按 2015年8月15日 计算。"
     assert sheet.cell(23, 1).value.startswith("填表人：")
     assert sheet.max_column == last
 

@@ -616,7 +616,7 @@ def test_the_statistics_page_shows_the_check_figures_and_warns_when_one_fails(cl
     assert 'data-testid="check-warning"' in body
     assert "合计：按派驻村类型各项之和 4 ≠ 选派总数 5" in body
     assert "✓ 合计：按派出单位各项之和 5 = 选派总数 5" in body
-    assert "注：年龄按 2015年08月15日" in body
+    assert "注：年龄按 2015年8月15日" in body
     _mark(ledger["k_university"].village, weak=True)
     body = page(client, kelan_user, "/annexes/4/").content.decode()
     assert 'data-testid="check-warning"' not in body

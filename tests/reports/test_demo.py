@@ -143,7 +143,7 @@ def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_
     assert accepted.count() == Region.objects.filter(parent__code="140900", level="county").count() - 1
     assert not accepted.filter(region__code="140929").exists()
     assert not accepted.filter(submitted_at__date__gt=datetime.date(2015, 7, 5)).exists()
-    assert "本县台账逾期未报送（期限7月5日）" in {t.label for t in todos_for(User.objects.get(username="kelan"))}
+    assert "本县台账逾期未报送（期限2015年7月5日）" in {t.label for t in todos_for(User.objects.get(username="kelan"))}
 
     # A second load changes nothing.
     counts = (

@@ -33,7 +33,7 @@ from secretaries.services import (
     posting_recommend,
     posting_take_office,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401  (the pipeline's fixtures)
 from villages.models import Village
 
@@ -111,7 +111,7 @@ def accepted(submitted, xinzhou_user):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -292,23 +292,24 @@ class TestDeadlines:
     def test_the_city_sees_its_counties_missing_overdue_and_waiting(
         self, kelan_postings, wuzhai_posting, campaign, kelan_user, xinzhou_user, lvliang_user
     ):
-        own = "本市汇总台账逾期未报送（期限7月15日）"
-        assert self._labels(xinzhou_user) == {"逾期未报送台账的县（期限7月5日）": 2, own: 1}
+        own = "本市汇总台账逾期未报送（期限2015年7月15日）"
+        assert self._labels(xinzhou_user) == {"逾期未报送台账的县（期限2015年7月5日）": 2, own: 1}
         assert self._labels(lvliang_user) == {}  # no secretaries in 吕梁市's ledger
         county_submit(campaign=campaign, by=kelan_user)
-        assert self._labels(xinzhou_user) == {"待接收的县级台账（其中逾期报送 1 份）": 1, "逾期未报送台账的县（期限7月5日）": 1, own: 1}
+        late_counties = "逾期未报送台账的县（期限2015年7月5日）"
+        assert self._labels(xinzhou_user) == {"待接收的县级台账（其中逾期报送 1 份）": 1, late_counties: 1, own: 1}
         campaign.ledger_deadline = timezone.localdate() + datetime.timedelta(days=30)
         campaign.save()
-        due = campaign.ledger_deadline - datetime.timedelta(days=DEFAULT_COUNTY_LEAD_DAYS)
+        due, city_due = campaign.ledger_deadline - datetime.timedelta(days=DEFAULT_COUNTY_LEAD_DAYS), campaign.ledger_deadline
         assert self._labels(xinzhou_user) == {
             "待接收的县级台账": 1,
-            f"尚未报送台账的县（期限{due.month}月{due.day}日）": 1,
-            f"本市汇总台账尚未报送（期限{campaign.ledger_deadline.month}月{campaign.ledger_deadline.day}日）": 1,
+            f"尚未报送台账的县（期限{due.year}年{due.month}月{due.day}日）": 1,
+            f"本市汇总台账尚未报送（期限{city_due.year}年{city_due.month}月{city_due.day}日）": 1,
         }
 
     def test_the_province_sees_the_cities_and_a_county_its_own(self, accepted, campaign, kelan_user, xinzhou_user, province_user):
-        assert self._labels(province_user) == {"逾期未报送台账的市（期限7月15日）": 1}
-        assert self._labels(xinzhou_user) == {"本市汇总台账逾期未报送（期限7月15日）": 1}
+        assert self._labels(province_user) == {"逾期未报送台账的市（期限2015年7月15日）": 1}
+        assert self._labels(xinzhou_user) == {"本市汇总台账逾期未报送（期限2015年7月15日）": 1}
         city_submit(campaign=campaign, by=xinzhou_user, signer="张部长", scan=scan())
         assert self._labels(province_user) == {"待接收的市级汇总台账（其中逾期报送 1 份）": 1}
         assert self._labels(kelan_user) == {}

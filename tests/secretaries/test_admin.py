@@ -93,7 +93,7 @@ class TestActions:
         assert PostingEvent.objects.count() == before
 
     def test_actions_are_offered_by_role(self, province_staff):
-        assert offered_actions(province_staff) == ["file_selected"]
+        assert offered_actions(province_staff) == ["file_selected", "file_return_selected"]
 
     def test_an_action_not_offered_to_the_role_does_nothing(self, province_staff, recommended):
         before = PostingEvent.objects.count()
@@ -196,7 +196,7 @@ class TestSixStepsInTheAdmin:
             "unit",
             "qualified",
             "recommended",
-            "2015年07月01日党委（党组）研究：同意推荐；拟派往岢岚县",
+            "2015年7月1日党委（党组）研究：同意推荐；拟派往岢岚县",
         )
 
         # 审核同意 by 省扶贫办.
@@ -240,7 +240,7 @@ class TestSixStepsInTheAdmin:
             "county_org",
             "assigned",
             "in_office",
-            "2015年08月10日到村任职；党组织关系已转入",
+            "2015年8月10日到村任职；党组织关系已转入",
         )
 
         # 期满免职.

@@ -44,4 +44,4 @@ def test_entered_birth_date_and_sex_are_checked_against_the_number(provincial_un
     with pytest.raises(ValidationError) as e:
         cadre.full_clean()
     assert e.value.message_dict["sex"] == ["与身份证号不符：身份证号表明性别为女。"]
-    assert e.value.message_dict["birth_date"] == ["与身份证号不符：身份证号中的出生日期是 1980年01月02日。"]
+    assert e.value.message_dict["birth_date"] == ["与身份证号不符：身份证号中的出生日期是 1980年1月2日。"]

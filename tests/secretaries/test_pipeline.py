@@ -123,7 +123,7 @@ def test_eligibility_failures_each_give_their_reason(unit_user, campaign):
         posting_qualify(posting=posting, by=unit_user)
     assert refused.value.reasons == [
         "须为中共正式党员，该干部为中共预备党员",
-        f"须有两年以上工作经历，该干部 {started:%Y年%m月} 参加工作",
+        f"须有两年以上工作经历，该干部 {started.year}年{started.month}月 参加工作",
         "须具有正常履行职责的身体条件",
         "乡镇干部不应作为选派人选",
     ]
@@ -193,8 +193,6 @@ class TestAssignment:
     def test_never_over_the_quota(
         self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages
     ):
-        QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=1)
-        posting_assign(posting=filed, by=kelan_user, village=kelan_poor_villages[0])
         second = to_filed(
             posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
             unit_user,
@@ -202,13 +200,15 @@ class TestAssignment:
             province_user,
             kelan,
         )
+        # The province lowers the quota after both were filed (recommending is refused past it).
+        QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=1)
+        posting_assign(posting=filed, by=kelan_user, village=kelan_poor_villages[0])
         with pytest.raises(TransitionRefused, match="在岢岚县的 1 个名额已用完"):
             posting_assign(posting=second, by=kelan_user, village=kelan_poor_villages[1])
 
     def test_a_batch_checks_each_posting_against_those_before_it(
         self, filed, kelan_user, unit_user, poverty_office_user, province_user, kelan, campaign, kelan_poor_villages
     ):
-        QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=2)
         others = [
             to_filed(
                 posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
@@ -217,8 +217,11 @@ class TestAssignment:
                 province_user,
                 kelan,
             )
-            for _ in range(2)
+            for _ in range(3)
         ]
+        third = others.pop()
+        # Lowered after all four were filed (recommending past the quota is refused).
+        QuotaAllocation.objects.filter(campaign=campaign, unit=unit_user.unit, county=kelan).update(count=2)
         first, second = kelan_poor_villages[:2]
         result = postings_perform(
             action="assign",
@@ -231,13 +234,6 @@ class TestAssignment:
         assert "已有分配或在任的第一书记" in str(result.refused[others[0].pk])
         assert Posting.objects.get(pk=others[0].pk).state == Posting.State.FILED
         assert PostingEvent.objects.filter(action="assign").count() == 2
-        third = to_filed(
-            posting_apply(cadre=cadre_for(unit_user.unit), campaign=campaign, by=unit_user),
-            unit_user,
-            poverty_office_user,
-            province_user,
-            kelan,
-        )
         over = postings_perform(
             action="assign",
             items=[(others[0].pk, {"village": kelan_poor_villages[2]}), (third.pk, {"village": kelan_poor_villages[3]})],

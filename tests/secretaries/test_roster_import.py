@@ -265,7 +265,7 @@ class TestWithdrawnOrRejectedApplicants:
 
     def test_marked_it_shows_the_earlier_state_and_applies_again(self, client, unit_user, campaign, withdrawn):
         batch = preview(unit_user, [row() + ["是"]], header=[*HEADER, "重新报名"])
-        today = timezone.localdate().isoformat()
+        today = f"{timezone.localdate():%Y年%-m月%-d日}"
         assert batch.rows.get().diff == {"reapply": [f"撤回（{today}：本人因家庭原因申请撤回）", f"在“{campaign.name}”重新报名"]}
         client.force_login(unit_user)
         page = client.get(reverse("roster:import_preview", args=[batch.pk])).content.decode()
@@ -288,7 +288,7 @@ class TestWithdrawnOrRejectedApplicants:
             posting_qualify(posting=posting, by=unit_user)
         posting_reject(posting=posting, by=unit_user, reason="须为中共正式党员，该干部为中共预备党员")
         batch = preview(unit_user, [row()])
-        today = timezone.localdate().isoformat()
+        today = f"{timezone.localdate():%Y年%-m月%-d日}"
         assert errors_of(batch) == [
             f"第2行 重新报名：王强在本批次的报名已资格审查未通过（{today}：须为中共正式党员，该干部为中共预备党员）。"
             "如需重新报名，请增加“重新报名”列并填“是”；不重新报名的填“否”，或删除此行。"

@@ -74,3 +74,32 @@ def test_the_confirm_calendar_command_reports_what_it_did():
     call_command("confirm_calendar", stdout=out)
     assert "确认 1 天" in out.getvalue() and "2016-10-10" in out.getvalue()
     assert CalendarDay.objects.get(date=D(2016, 10, 9)).confirmed_by_package
+
+
+def test_the_administrator_enters_a_year_and_its_days_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/tenure/calendaryear/").status_code == 200
+    response = client.post("/admin/tenure/calendaryear/add/", {"year": 2027, "complete": "on", "note": "国办发明电〔2026〕X号"})
+    assert response.status_code == 302
+    assert CalendarYear.objects.get(year=2027).entered_by == admin_user
+    client.post("/admin/tenure/calendarday/add/", {"date": "2027-01-01", "is_working_day": "", "name": "元旦"})
+    day = CalendarDay.objects.get(date=D(2027, 1, 1))
+    assert (day.is_working_day, day.entered_by, day.confirmed_by_package) == (False, admin_user, False)
+    listing = client.get("/admin/tenure/calendarday/")
+    assert "手工录入（数据包未覆盖该年）" in listing.text
+    assert "手工录入（待数据包确认）" in client.get("/admin/tenure/calendaryear/").text
+
+
+def test_the_admin_action_confirms_days_the_package_agrees_with(client, admin_user):
+    row = CalendarDay.objects.create(date=D(2016, 10, 9), is_working_day=True, name="调休上班")
+    client.force_login(admin_user)
+    response = client.post("/admin/tenure/calendarday/", {"action": "confirm_by_package", "_selected_action": [row.pk]}, follow=True)
+    assert "已确认 1 天" in response.text
+    assert CalendarDay.objects.get(pk=row.pk).confirmed_by_package
+
+
+def test_the_calendar_admin_is_the_administrators(client, kelan_user):
+    kelan_user.is_staff = True
+    kelan_user.save()
+    client.force_login(kelan_user)
+    assert client.get("/admin/tenure/calendaryear/").status_code == 403

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dispatch.models import Role
 from secretaries.models import Posting
-from tenure.diary import diary_delete_draft, diary_save
+from tenure.diary import diary_delete_draft, diary_entries_load, diary_save
 from tenure.models import DiaryEntry, Duty, PresenceMonth
 from tenure.selectors import DiarySearch, diary_entries_visible_to, diary_search, month_summary
 from tests.tenure.office import lanyi_secretary, other_unit, sanjing_secretary, sanjing_user, wuzhai_secretary  # noqa: F401
@@ -286,3 +286,32 @@ def test_the_township_role_may_write_and_record_but_the_unit_may_only_read():
     township, unit = roles.ROLE_CAPABILITIES[Role.TOWNSHIP], roles.ROLE_CAPABILITIES[Role.UNIT]
     assert {roles.DIARY_WRITE, roles.DIARY_READ, roles.INSPECTION_RECORD} <= township
     assert roles.DIARY_READ in unit and roles.DIARY_WRITE not in unit and roles.INSPECTION_RECORD not in unit
+
+
+class TestLoad:
+    def rows(self, posting, days, **fields):
+        return [
+            {"posting": posting, "date": datetime.date(2016, 3, d), "content": "走访", "duties": [Duty.POVERTY], **fields} for d in days
+        ]
+
+    def test_many_entries_in_a_constant_number_of_queries(self, lanyi_secretary, django_assert_max_num_queries):
+        s = lanyi_secretary
+        with django_assert_max_num_queries(8):
+            entries = diary_entries_load(rows=self.rows(s.posting, range(1, 29)), by=s.user)
+        assert len(entries) == 28 and DiaryEntry.objects.filter(state=DiaryEntry.State.SUBMITTED, written_by=s.user).count() == 28
+
+    def test_every_problem_is_reported_and_nothing_written(self, lanyi_secretary, sanjing_secretary, lanyi_user):
+        s = lanyi_secretary
+        write(s.user, s.posting, date=datetime.date(2016, 3, 2))
+        lock(s.posting, 2016, 4, lanyi_user)
+        rows = [
+            *self.rows(s.posting, [1, 2, 3, 3]),
+            {"posting": s.posting, "date": datetime.date(2016, 4, 1), "content": "x", "duties": [Duty.POVERTY]},
+            {"posting": s.posting, "date": datetime.date(2015, 1, 1), "content": "x", "duties": [Duty.POVERTY]},
+            {"posting": s.posting, "date": datetime.date(2016, 3, 5), "content": "", "duties": [Duty.POVERTY]},
+            {"posting": sanjing_secretary.posting, "date": datetime.date(2016, 3, 6), "content": "x", "duties": [Duty.POVERTY]},
+        ]
+        with pytest.raises(ValidationError) as e:
+            diary_entries_load(rows=rows, by=s.user)
+        assert [m.split("：")[0] for m in e.value.messages] == ["第2条", "第4条", "第5条", "第6条", "第7条", "第8条"]
+        assert DiaryEntry.objects.count() == 1

@@ -186,3 +186,14 @@ def test_absence_pages(client, posting, other_posting, lanyi_user, shuji):
     assert OfficialAbsence.objects.count() == 1
     client.force_login(shuji)
     assert client.get("/office/absences/new/").status_code == 403
+
+
+def test_the_absence_list_shows_only_what_the_scope_covers(client, posting, other_posting, kelan_user, lanyi_user, unit_user, shuji):
+    absence_record(posting=posting, by=kelan_user, kind="meeting", start_date=D(2016, 5, 4), end_date=D(2016, 5, 4), reason="会议通知甲")
+    absence_record(
+        posting=other_posting, by=kelan_user, kind="meeting", start_date=D(2016, 5, 4), end_date=D(2016, 5, 4), reason="会议通知乙"
+    )
+    for user, sees in ((kelan_user, {"甲", "乙"}), (lanyi_user, {"甲"}), (unit_user, {"甲"}), (shuji, {"甲"})):
+        client.force_login(user)
+        text = client.get("/office/absences/").text
+        assert {mark for mark in ("甲", "乙") if f"会议通知{mark}" in text} == sees, user

@@ -426,7 +426,7 @@ def test_the_province_summary_adds_up_to_the_notice_s_figures(client, province_u
     assert t["check_ok"]
     html = response.content.decode()
     assert "全省合计" in html
-    assert "两类村合计 9896 = 党组织软弱涣散村 2697 + 建档立卡贫困村 7993 − 两类兼有 794" in html
+    assert "两类村合计 9,896 = 党组织软弱涣散村 2,697 + 建档立卡贫困村 7,993 − 两类兼有 794" in html
     assert "✓ 相符" in html
     assert len(response.context["summary"]["cities"]) == 11
     assert html.count('class="subtotal"') == 11
