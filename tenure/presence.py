@@ -316,3 +316,8 @@ def year_and_months(posting: Posting, year: int, *, today: datetime.date | None 
         for m in range(1, 13)
     ]
     return whole, months
+
+
+def months_of_year(posting: Posting, year: int, *, today: datetime.date | None = None) -> list[Figures]:
+    """The twelve months of a year for one posting (see year_and_months)."""
+    return year_and_months(posting, year, today=today)[1]
