@@ -13,12 +13,13 @@
   page show figures — and, truthfully, that those secretaries' 2016 is far below 2/3: the
   demo has no more of their year (a year for 9,395 secretaries would not load in a minute).
 
-Leave, official absences, inspections and the monthly confirmations go through their services
-(tenure.leave, tenure.absences, tenure.inspections, tenure.months). The diary entries and the
-township's presence records, some 50,000 rows, are inserted in bulk: they are what
-``diary_save(..., submit=True)`` writes for a day in the village (submitted, in the village, the
-duties in the notice's order, written by the secretary himself), so every figure is the one the
-services would give.
+Leave, official absences, inspections, 岢岚县's diaries and the monthly confirmations go through
+their services (tenure.leave, tenure.absences, tenure.inspections, tenure.diary's batch writer
+``diary_entries_load``, tenure.months). The township's presence records of 岢岚县 and the rest
+of the province's diary week (some 40,000 rows, each secretary his own writer) are inserted in
+bulk: they are what the services write for a day in the village (a diary entry submitted, in
+the village, the duties in the notice's order, written by the secretary himself), so every
+figure is the one the services would give.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dispatch.roles import role_group_name
 from secretaries.models import Posting
 from tenure.absences import absence_record
 from tenure.calendar import calendar_for
+from tenure.diary import diary_entries_load
 from tenure.inspections import inspection_record
 from tenure.leave import leave_approve, leave_ask, leave_close
 from tenure.models import DiaryEntry, Duty, Inspection, LeaveRequest, OfficialAbsence, PresenceRecord, SecretaryAccount
@@ -276,7 +278,24 @@ class TenureDemo:
                     at=datetime.datetime.combine(day, datetime.time(10), tzinfo=self.tz),
                 )
                 counts["inspection"] += 1
-        counts["diary"] += insert_rows(DiaryEntry, diaries, DIARY_FIELDS)
+        # Each secretary's year of diary through the diary's batch writer, as written by himself.
+        by_posting = defaultdict(list)
+        for row in diaries:
+            by_posting[row["posting_id"]].append(row)
+        for posting in self.kelan:
+            rows = [
+                {
+                    "posting": posting,
+                    "date": r["date"],
+                    "content": r["content"],
+                    "duties": r["duties"],
+                    "households_visited": r["households_visited"],
+                    "household_names": r["household_names"],
+                    "submitted_at": r["submitted_at"],
+                }
+                for r in by_posting[posting.pk]
+            ]
+            counts["diary"] += len(diary_entries_load(rows=rows, by=posting.account.user))
         counts["presence_record"] = insert_rows(PresenceRecord, records, RECORD_FIELDS)
         # The township confirms each month once it has ended: the figures are stored and locked.
         for posting in self.kelan:

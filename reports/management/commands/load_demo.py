@@ -48,7 +48,8 @@ class Command(BaseCommand):
             tenure = load_demo_tenure(password=DEMO_PASSWORD)
             if tenure:
                 self.stdout.write(
-                    f"演示驻村管理（2016年）：民情日记 {tenure['diary']} 篇，请假 {tenure['leave']} 次，巡查抽查 {tenure['inspection']} 次，"
+                    f"演示驻村管理（2016年）：民情日记 {tenure['diary']} 篇，请假 {tenure['leave']} 次，"
+                    f"巡查抽查 {tenure['inspection']} 次，"
                     f"月度确认 {tenure['month']} 个月（{time.monotonic() - started:.0f} 秒）"
                 )
             submitted = load_demo_submissions()
