@@ -227,6 +227,56 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
+# --- tenure: calendar, presence, leave, monthly confirmation (issue #12 points 2–4) ------------
+VIEW_PRESENCE = _cap("tenure.presence.view", "查看在岗情况", "tenure.view_presencemonth")
+VIEW_COUNTY_PRESENCE = _cap("tenure.presence.year", "查看全部第一书记的年度在岗情况")
+CONFIRM_PRESENCE_MONTH = _cap("tenure.month.confirm", "确认月度在岗情况")
+REOPEN_PRESENCE_MONTH = _cap("tenure.month.reopen", "重新打开已确认的月份")
+RECORD_OFFICIAL_ABSENCE = _cap("tenure.absence.record", "登记公务外出", "tenure.view_officialabsence")
+LEAVE_ASK = _cap("tenure.leave.ask", "请假")
+LEAVE_VIEW = _cap("tenure.leave.view", "查看请假", "tenure.view_leaverequest", "tenure.view_leaveevent")
+LEAVE_APPROVE_TOWNSHIP = _cap("tenure.leave.approve_township", "审批请假（乡镇党委）")
+LEAVE_APPROVE_COUNTY = _cap("tenure.leave.approve_county", "审批请假（县委组织部）")
+LEAVE_CLOSE = _cap("tenure.leave.close", "办理销假")
+EDIT_CALENDAR = _cap(
+    "tenure.calendar.edit",
+    "维护工作日历和请假审批规则",
+    *(f"tenure.{a}_{m}" for m in ("calendaryear", "calendarday", "leaveapprovalrule") for a in ("view", "add", "change", "delete")),
+)
+# Which capability approves for the role a LeaveApprovalRule names.
+LEAVE_APPROVER_CAPABILITY = {Role.TOWNSHIP: LEAVE_APPROVE_TOWNSHIP, Role.COUNTY_ORG: LEAVE_APPROVE_COUNTY}
+
+_TENURE_PRESENCE_CAPABILITIES = {
+    Role.ADMIN: {VIEW_PRESENCE, VIEW_COUNTY_PRESENCE, LEAVE_VIEW, EDIT_CALENDAR},
+    Role.PROVINCIAL_ORG: {VIEW_PRESENCE, VIEW_COUNTY_PRESENCE, LEAVE_VIEW},
+    Role.CITY_ORG: {VIEW_PRESENCE, VIEW_COUNTY_PRESENCE, LEAVE_VIEW},
+    # The county approves longer leave, records training and meetings, and may reopen a month.
+    Role.COUNTY_ORG: {
+        VIEW_PRESENCE,
+        VIEW_COUNTY_PRESENCE,
+        LEAVE_VIEW,
+        LEAVE_APPROVE_COUNTY,
+        LEAVE_CLOSE,
+        RECORD_OFFICIAL_ABSENCE,
+        REOPEN_PRESENCE_MONTH,
+    },
+    # The township manages its secretaries day to day: short leave, the monthly confirmation.
+    Role.TOWNSHIP: {
+        VIEW_PRESENCE,
+        LEAVE_VIEW,
+        LEAVE_APPROVE_TOWNSHIP,
+        LEAVE_CLOSE,
+        RECORD_OFFICIAL_ABSENCE,
+        CONFIRM_PRESENCE_MONTH,
+        REOPEN_PRESENCE_MONTH,
+    },
+    Role.UNIT: {VIEW_PRESENCE, LEAVE_VIEW},
+    Role.SECRETARY: {VIEW_PRESENCE, LEAVE_VIEW, LEAVE_ASK, LEAVE_CLOSE},
+}
+for _role, _held in _TENURE_PRESENCE_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
+
+
 def capabilities_of(user) -> frozenset[Capability]:
     """What this user may do: its role's capabilities (a superuser: the administrator's too)."""
     if user is None or not user.is_authenticated or not user.is_active:

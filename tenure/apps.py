@@ -9,5 +9,28 @@ class TenureConfig(AppConfig):
     verbose_name = "驻村管理"
 
     def ready(self) -> None:
-        # Navigation and 待办 entries are registered here once the pages exist.
-        pass
+        from core.navigation import NavItem, register_nav, register_todo
+        from dispatch import roles
+
+        # Calendar, presence, leave, months (helper t1's pages).
+        register_nav(NavItem("我的在岗", "tenure:my_presence", roles.LEAVE_ASK, order=61))
+        register_nav(NavItem("请假", "tenure:leave_list", roles.LEAVE_VIEW, order=62))
+        register_nav(NavItem("月度确认", "tenure:months", roles.CONFIRM_PRESENCE_MONTH, order=63))
+        register_nav(NavItem("年度在岗", "tenure:year", roles.VIEW_COUNTY_PRESENCE, order=64))
+        register_nav(NavItem("公务外出", "tenure:absences", roles.RECORD_OFFICIAL_ABSENCE, order=65))
+        register_todo(presence_todos)
+
+
+def presence_todos(user):
+    """待办 of the township and county: leave the rule table gives them, months to confirm."""
+    from django.urls import reverse
+
+    from core.navigation import Todo
+    from tenure.leave import leave_to_decide
+    from tenure.months import months_waiting
+
+    yield Todo("待审批的请假", leave_to_decide(user).count(), reverse("tenure:leave_list"))
+    waiting = months_waiting(user)
+    if waiting:
+        _, year, month = waiting[0]
+        yield Todo(f"待确认{year}年{month}月在岗情况的第一书记", len(waiting), f"{reverse('tenure:months')}?month={year}-{month:02d}")

@@ -1,0 +1,44 @@
+"""Official absences (公务外出): training, meetings called by the county or above, other
+official business — recorded by the township or the county with the notice or order as the
+reason. Such days are neither leave nor unexplained (tenure.presence)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dispatch import roles
+from secretaries.models import Posting
+from tenure.locks import refuse_if_locked
+from tenure.models import OfficialAbsence
+from tenure.presence import tenure_postings
+
+
+def _d(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@transaction.atomic
+def absence_record(*, posting: Posting, by, kind: str, start_date: datetime.date, end_date: datetime.date, reason: str) -> OfficialAbsence:
+    roles.require(by, roles.RECORD_OFFICIAL_ABSENCE)
+    # Out of scope: Posting.DoesNotExist (404). The row lock queues two records for one posting.
+    posting = tenure_postings(by).select_for_update(of=("self",)).get(pk=posting.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写依据（通知或文件名称、文号）。"})
+    if end_date < start_date:
+        raise ValidationError({"end_date": "结束日期早于开始日期。"})
+    if start_date < posting.start_date:
+        raise ValidationError({"start_date": f"开始日期早于到村任职日期（{_d(posting.start_date)}）。"})
+    if posting.end_date and end_date > posting.end_date:
+        raise ValidationError({"end_date": f"结束日期晚于任期届满日期（{_d(posting.end_date)}）。"})
+    other = OfficialAbsence.objects.filter(posting=posting, start_date__lte=end_date, end_date__gte=start_date).first()
+    if other is not None:
+        raise ValidationError(
+            {"start_date": f"与已登记的公务外出（{other.get_kind_display()}，{_d(other.start_date)}至{_d(other.end_date)}）重叠。"}
+        )
+    refuse_if_locked(posting, start_date, end_date, field="start_date")
+    return OfficialAbsence.objects.create(
+        posting=posting, kind=kind, start_date=start_date, end_date=end_date, reason=reason.strip(), recorded_by=by
+    )
