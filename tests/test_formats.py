@@ -126,3 +126,21 @@ def test_the_password_pages_address_the_user_as_nin(client, kelan_user):
         "/password/", {"old_password": PASSWORD, "new_password1": "Shanxi-2015-kelan", "new_password2": "Shanxi-2015-kelan"}, follow=True
     )
     assert "你" not in response.content.decode()
+
+
+RAW_NUMBER = re.compile(r"\{\{ *((?:[A-Za-z_][\w.]*\.(?:pk|id|year))|(?:[A-Za-z_][\w.]*_id)|year|pk) *\}\}")
+
+
+def test_no_template_prints_an_id_or_a_year_with_a_thousands_separator():
+    """Every template, also those added later: an id or a year printed raw becomes 12,345 or
+    2,016 with USE_THOUSAND_SEPARATOR — a broken link, form value or heading. They go through
+    |unlocalize."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    raw = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for path in sorted(root.rglob("*.html"))
+        for match in RAW_NUMBER.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert raw == []
