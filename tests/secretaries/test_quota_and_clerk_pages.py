@@ -149,10 +149,12 @@ class TestVillageSecretary:
         posting_end_term(posting=in_office, by=kelan_user, end_date=datetime.date(2017, 8, 1))
         page = client.get(url).content.decode()
         assert 'data-testid="no-secretary"' in page and 'data-testid="earlier-secretaries"' in page and link in page
-        # A township sees the village but not the postings: the name without a link.
+        # A township sees its villages' secretaries' postings too (Posting's scope by the
+        # village, tenure): the name with its link, read only.
         client.force_login(lanyi_user)
         page = client.get(url).content.decode()
-        assert "李建国" in page and link not in page
+        assert "李建国" in page and link in page
+        assert client.get(link).status_code == 200
 
     def test_the_list_has_a_secretary_column_in_a_constant_number_of_queries(
         self, client, in_office, kelan_user, unit_user, campaign, kelan, kelan_poor_villages, province_user, poverty_office_user
