@@ -242,6 +242,13 @@ class TestTheCountysList:
         assert "张建国" not in client.get(reverse("tenure:accounts")).content.decode()
         assert [t for t in todos_for(wuzhai_user) if "账号" in t.label] == []
 
+    def test_it_searches_by_name_village_or_user_name(self, client, kelan_user, secretary_posting):
+        client.force_login(kelan_user)
+        for q in ("张建国", secretary_posting.village.name, f"SJ{secretary_posting.pk}"):
+            assert client.get(reverse("tenure:accounts"), {"q": q}).context["page"].paginator.count == 1
+        page = client.get(reverse("tenure:accounts"), {"q": "李四"}).content.decode()
+        assert "没有符合条件的账号。" in page
+
     def test_the_menu_shows_it_to_the_county_only(self, client, kelan_user, lanyi_user):
         client.force_login(kelan_user)
         assert "第一书记账号" in client.get("/").content.decode()

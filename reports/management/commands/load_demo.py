@@ -15,8 +15,9 @@ class Command(BaseCommand):
     help = (
         "Load the demo data set: one account per role, each scoped to a real place, the demo village "
         "categories, and the 2015 campaign's 9,395 secretaries in office with candidates waiting at every "
-        "earlier step, all walked through the pipeline's services, and 忻州市's county ledgers but 岢岚县's "
-        "submitted and accepted (about half a minute). Prints the "
+        "earlier step, all walked through the pipeline's services (履岗任职 opens each secretary's account), "
+        "忻州市's county ledgers but 岢岚县's submitted and accepted, and 2016 in office (岢岚县's secretaries' "
+        "whole year, the rest of the province its last week; tenure.demo) (under a minute). Prints the "
         "accounts. Needs the reference data (load_reference_data) first. Refused in production mode; a "
         "second run changes nothing."
     )
