@@ -136,7 +136,8 @@ class TwoStageImport:
 
     # --- hooks: each importer defines these -------------------------------------------------
     def start(self, *, user, table: Table) -> None:
-        """Build whatever lookups the checks need, once per import."""
+        """Build whatever lookups the checks need, once per import. Raise FileRefused for a
+        file that lacks what no row can make up for (nothing is written then)."""
 
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
         """Check a chunk of rows (a constant number of queries per chunk, never one per row)."""
@@ -293,7 +294,14 @@ class AdminImport:
             return result
         with transaction.atomic():
             batch = self.new_batch(user=user, file_name=kwargs.get("file_name", "") or "管理后台导入")
-            self.preview_table(table=table, user=user, batch=batch)
+            try:
+                # An importer's start() may refuse the file for what it lacks (a column that
+                # neither the other columns nor the user's scope make up for).
+                self.preview_table(table=table, user=user, batch=batch)
+            except FileRefused as e:
+                result.append_base_error(Error(ValueError(str(e))))
+                transaction.set_rollback(True)
+                return result
             errors = [RowError(*e) for e in batch.errors]
             if not errors and not dry_run:
                 try:

@@ -24,7 +24,9 @@ VILLAGE_COLUMNS = [
         "county",
         "县（市、区）",
         ("县", "县（区）", "县区", "县市区", "县（市）", "所属县"),
-        required=True,
+        # Not required of the file: a 12-digit code names its county (its first 6 digits), and
+        # a county's own list is of that county. VillageResource asks for the column only where
+        # neither gives it.
         parser=RegionName((Region.Level.COUNTY,)),
     ),
     Column(
