@@ -42,7 +42,7 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     xinzhou.get_by_test_id("uncovered").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/villages/\?city=140900&category=target&coverage=uncovered$"))
     expect(page.get_by_test_id("result-count")).to_contain_text(f"共 {uncovered} 个村")
-    expect(page.get_by_label("第一书记").locator("option:checked")).to_have_text("未覆盖")
+    expect(page.get_by_label("第一书记").locator("option:checked")).to_have_text("未覆盖的两类村")
     screenshot("dashboard-province-uncovered-list")
 
 
