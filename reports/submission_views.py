@@ -103,7 +103,11 @@ def submission_new(request):
         return redirect("submissions:list")
     form_class = CitySubmitForm if level == Submission.Level.CITY else CountySubmitForm
     latest = selectors.latest_submission(campaign=campaign, region=user.region)
-    gaps = selectors.ledger_gaps(campaign=campaign, county=user.region, user=user) if level == Submission.Level.COUNTY else None
+    # A county's ledger's gaps, listed for an explicit confirmation (none while it cannot submit).
+    lock = selectors.lock_reason(latest)
+    gaps = None
+    if level == Submission.Level.COUNTY and not lock:
+        gaps = selectors.ledger_gaps(campaign=campaign, county=user.region, user=user)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if gaps is not None:
@@ -138,7 +142,6 @@ def submission_new(request):
                 )
                 return redirect("submissions:detail", pk=submission.pk)
         return redirect("submissions:new")
-    lock = selectors.lock_reason(latest)
     preview = None if lock else selectors.take_preview(campaign=campaign, region=user.region, user=user, previous=latest)
     form = form_class(initial={"seen_latest": latest.pk if latest else 0})
     if gaps is not None:
