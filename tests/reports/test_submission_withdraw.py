@@ -7,13 +7,22 @@ from django.urls import reverse
 
 from reports.models import Submission, SubmissionEvent
 from reports.selectors import county_statuses, submission_todos
-from reports.services import SubmissionRefused, city_accept, city_return, county_submit, submission_withdraw
+from reports.services import (
+    SubmissionRefused,
+    city_accept,
+    city_return,
+    city_submit,
+    county_submit,
+    province_accept,
+    submission_withdraw,
+)
 from tests.reports.test_submissions import (  # noqa: F401  (the submissions' fixtures)
     accepted,
     categories,
     kelan_postings,
     login,
     media,
+    scan,
     submitted,
 )
 from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401
@@ -76,6 +85,16 @@ def test_only_the_submitting_county_withdraws(submitted, xinzhou_user, wuzhai_us
     with pytest.raises(SubmissionRefused, match="只有岢岚县"):
         submission_withdraw(submission=submitted, by=province_user, reason="x")
     assert not withdraw_events().exists()
+
+
+def test_a_city_withdraws_its_compiled_ledger_before_the_province_decides(accepted, campaign, xinzhou_user, province_user):
+    city = city_submit(campaign=campaign, by=xinzhou_user, signer="张部长", scan=scan())
+    submission_withdraw(submission=city, by=xinzhou_user, reason="补充扫描件")
+    assert Submission.objects.get(pk=city.pk).state == State.WITHDRAWN
+    # The county's accepted ledger is no longer held by an open city submission: it may be returned.
+    city_return(submission=accepted, by=xinzhou_user, reason="请更正")
+    with pytest.raises(SubmissionRefused, match="当前为“已撤回”，不能接收"):
+        province_accept(submission=city, by=province_user)
 
 
 def test_a_reason_is_required(submitted, kelan_user):
