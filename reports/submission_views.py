@@ -138,7 +138,7 @@ def submission_new(request):
                 messages.error(request, f"未能报送：{e}")
             else:
                 messages.success(
-                    request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count} 条台账记录）。"
+                    request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count:,} 条台账记录）。"
                 )
                 return redirect("submissions:detail", pk=submission.pk)
         return redirect("submissions:new")

@@ -39,6 +39,8 @@ from secretaries.services import CadresRefused, cadres_create, cadres_update, po
 
 State = Posting.State
 
+# A cadre registered by another unit: the message names neither him nor that unit.
+OTHER_UNITS_CADRE = "该身份证号已由其他单位登记，一人只能由一个单位报名。如确属本单位人员，请联系省委组织部组织指导处核实。"
 MAX_LENGTH = {f: Cadre._meta.get_field(f).max_length for f in ("name", "position", "phone")}
 SEX_BY_WORD = {"男": Cadre.Sex.MALE, "女": Cadre.Sex.FEMALE}
 ETHNICITY_BY_WORD = {**{e: e for e in ETHNICITIES}, **{e[:-1]: e for e in ETHNICITIES if e.endswith("族")}}
@@ -371,7 +373,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         for row, number, values, month_only, reapply, errors in parsed:
             cadre = existing.get(number) if number else None
             if cadre is not None and cadre["unit_id"] != self.unit.pk:
-                self.error(errors, row, "id_number", f"已是{cadre['unit__name']}的干部（{cadre['name']}），一人只能由一个单位报名。")
+                # Who he is and which unit holds him is not this unit's to know (PIPL): say only
+                # that the number is registered elsewhere and whom to ask.
+                self.error(errors, row, "id_number", OTHER_UNITS_CADRE)
             elif cadre is not None and number in ended_here and reapply is None:
                 self.error(
                     errors,

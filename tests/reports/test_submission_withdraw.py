@@ -47,7 +47,7 @@ def test_the_county_withdraws_a_pending_submission_and_may_submit_again(submitte
     assert kelan.is_missing and kelan.label == "已撤回，逾期未重报"  # the 2015 campaign's deadline is past
     city_todos = {t.label: t.count for t in submission_todos(xinzhou_user)}
     assert city_todos["待接收的县级台账"] == 0
-    assert [t.label for t in submission_todos(kelan_user)] == ["本县台账已撤回，逾期未重新报送（期限7月5日）"]
+    assert [t.label for t in submission_todos(kelan_user)] == ["本县台账已撤回，逾期未重新报送（期限2015年7月5日）"]
 
     again = county_submit(campaign=campaign, by=kelan_user)
     assert again.previous == submitted and again.state == State.SUBMITTED
