@@ -61,6 +61,7 @@ __all__ = [
     "leave_days",
     "month_bounds",
     "month_figures",
+    "year_and_months",
     "tenure_postings",
     "year_figures",
 ]
@@ -184,30 +185,22 @@ def _spread(rows: Iterable[tuple[int, datetime.date, datetime.date]], start, end
     return days
 
 
-def figures_for_postings(
-    postings: Iterable[Posting] | QuerySet,
-    start: datetime.date,
-    end: datetime.date,
-    *,
-    today: datetime.date | None = None,
-    period_word: str = "本年",
-    calendar: Calendar | None = None,
-) -> dict[int, Figures]:
-    """Figures of every posting for start..end, keyed by posting id: one query per kind of
-    evidence (and two for the calendar) whatever the number of postings."""
-    today = today or timezone.localdate()
-    postings = list(postings)
-    calendar = calendar or calendar_for(start, end)
-    served = {p.id: _served(p, start, end) for p in postings}
-    ids = [p.id for p in postings if served[p.id]]
-    if not ids:
-        return {p.id: _empty(p.id, start, end, period_word) for p in postings}
-    # The last day any evidence can count: today (a diary entry for tomorrow counts for nothing).
-    last_counted = min(end, today)
-    in_range = Q(posting_id__in=ids)
+@dataclass(frozen=True)
+class _Evidence:
+    """Every day of evidence of some postings in a range, read with one query per kind."""
 
+    present: dict[int, set]
+    absent_seen: dict[int, set]
+    official: dict[int, set]
+    on_leave: dict[int, set]
+
+
+def _read_evidence(ids: list[int], start: datetime.date, end: datetime.date, today: datetime.date) -> _Evidence:
+    in_range = Q(posting_id__in=ids)
     present: dict[int, set] = defaultdict(set)
     absent_seen: dict[int, set] = defaultdict(set)
+    # The last day any evidence can count: today (a diary entry for tomorrow counts for nothing).
+    last_counted = min(end, today)
     if start <= last_counted:
         diary = DiaryEntry.objects.filter(
             in_range, date__range=(start, last_counted), state=DiaryEntry.State.SUBMITTED, in_village=True
@@ -230,51 +223,71 @@ def figures_for_postings(
         covered = leave_days(leave)
         if covered:
             leave_rows.append((leave.posting_id, *covered))
-    on_leave = _spread(leave_rows, start, end)
+    return _Evidence(present, absent_seen, official, _spread(leave_rows, start, end))
 
-    result = {}
-    for posting in postings:
-        part = served[posting.id]
-        if part is None:
-            result[posting.id] = _empty(posting.id, start, end, period_word)
-            continue
-        first, last = part
-        working = calendar.working_days(first, last)
-        past = [d for d in working if d <= today]
-        counts = {"in_village": 0, "official_absence": 0, "leave": 0, "unexplained": 0}
-        absent_found = 0
-        pid = posting.id
-        for day in past:
-            if day in absent_seen[pid]:
-                if day in official[pid]:
-                    counts["official_absence"] += 1
-                elif day in on_leave[pid]:
-                    counts["leave"] += 1
-                else:
-                    counts["unexplained"] += 1
-                    absent_found += 1
-            elif day in present[pid]:
-                counts["in_village"] += 1
-            elif day in official[pid]:
+
+def _classify(posting, start, end, *, calendar: Calendar, evidence: _Evidence, today: datetime.date, period_word: str) -> Figures:
+    """Each working day served in start..end, up to today, counted once (see the module's rules)."""
+    part = _served(posting, start, end)
+    if part is None:
+        return _empty(posting.id, start, end, period_word)
+    first, last = part
+    pid = posting.id
+    present, absent_seen = evidence.present[pid], evidence.absent_seen[pid]
+    official, on_leave = evidence.official[pid], evidence.on_leave[pid]
+    working = calendar.working_days(first, last)
+    past = [d for d in working if d <= today]
+    counts = {"in_village": 0, "official_absence": 0, "leave": 0, "unexplained": 0}
+    absent_found = 0
+    for day in past:
+        if day in absent_seen:
+            if day in official:
                 counts["official_absence"] += 1
-            elif day in on_leave[pid]:
+            elif day in on_leave:
                 counts["leave"] += 1
             else:
                 counts["unexplained"] += 1
-        result[pid] = Figures(
-            posting_id=pid,
-            period_start=start,
-            period_end=end,
-            served_start=first,
-            served_end=last,
-            working_days=len(working),
-            elapsed=len(past),
-            absent_found=absent_found,
-            remaining=len(working) - len(past),
-            period_word=period_word,
-            **counts,
-        )
-    return result
+                absent_found += 1
+        elif day in present:
+            counts["in_village"] += 1
+        elif day in official:
+            counts["official_absence"] += 1
+        elif day in on_leave:
+            counts["leave"] += 1
+        else:
+            counts["unexplained"] += 1
+    return Figures(
+        posting_id=pid,
+        period_start=start,
+        period_end=end,
+        served_start=first,
+        served_end=last,
+        working_days=len(working),
+        elapsed=len(past),
+        absent_found=absent_found,
+        remaining=len(working) - len(past),
+        period_word=period_word,
+        **counts,
+    )
+
+
+def figures_for_postings(
+    postings: Iterable[Posting] | QuerySet,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    today: datetime.date | None = None,
+    period_word: str = "本年",
+    calendar: Calendar | None = None,
+) -> dict[int, Figures]:
+    """Figures of every posting for start..end, keyed by posting id: one query per kind of
+    evidence (and two for the calendar) whatever the number of postings."""
+    today = today or timezone.localdate()
+    postings = list(postings)
+    calendar = calendar or calendar_for(start, end)
+    ids = [p.id for p in postings if _served(p, start, end)]
+    evidence = _read_evidence(ids, start, end, today) if ids else _Evidence(*(defaultdict(set) for _ in range(4)))
+    return {p.id: _classify(p, start, end, calendar=calendar, evidence=evidence, today=today, period_word=period_word) for p in postings}
 
 
 def _empty(posting_id: int, start, end, period_word: str) -> Figures:
@@ -291,11 +304,20 @@ def month_figures(posting: Posting, year: int, month: int, *, today: datetime.da
     return figures_for_postings([posting], start, end, today=today, period_word="本月")[posting.id]
 
 
+def year_and_months(posting: Posting, year: int, *, today: datetime.date | None = None) -> tuple[Figures, list[Figures]]:
+    """A posting's year and its twelve months, reading the calendar and the evidence once."""
+    today = today or timezone.localdate()
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    calendar = calendar_for(start, end)
+    evidence = _read_evidence([posting.id], start, end, today)
+    whole = _classify(posting, start, end, calendar=calendar, evidence=evidence, today=today, period_word="本年")
+    months = [
+        _classify(posting, *month_bounds(year, m), calendar=calendar, evidence=evidence, today=today, period_word="本月")
+        for m in range(1, 13)
+    ]
+    return whole, months
+
+
 def months_of_year(posting: Posting, year: int, *, today: datetime.date | None = None) -> list[Figures]:
-    """The twelve months of a year for one posting, reading the calendar once."""
-    calendar = calendar_for(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    months = []
-    for month in range(1, 13):
-        start, end = month_bounds(year, month)
-        months.append(figures_for_postings([posting], start, end, today=today, period_word="本月", calendar=calendar)[posting.id])
-    return months
+    """The twelve months of a year for one posting (see year_and_months)."""
+    return year_and_months(posting, year, today=today)[1]

@@ -21,7 +21,7 @@ from tenure.calendar import CalendarMissing, calendar_for, year_status
 from tenure.forms import AbsenceForm, MonthConfirmForm, MonthForm, ReasonForm, YearForm
 from tenure.models import OfficialAbsence, PresenceMonth
 from tenure.months import month_confirm, month_reopen
-from tenure.presence import figures_for_postings, month_bounds, months_of_year, tenure_postings, year_figures
+from tenure.presence import figures_for_postings, month_bounds, tenure_postings, year_and_months
 
 
 def _posting_or_404(user, pk) -> Posting:
@@ -52,8 +52,7 @@ def presence_detail(request, posting_id: int):
     year = _year(request)
     context = {"posting": posting, "year": year, "calendar_status": year_status(year)}
     try:
-        context["figures"] = year_figures(posting, year)
-        months = months_of_year(posting, year)
+        context["figures"], months = year_and_months(posting, year)
     except CalendarMissing as missing:
         context["missing"] = missing.messages[0]
         return render(request, "tenure/presence/detail.html", context)

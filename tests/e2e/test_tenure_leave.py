@@ -59,10 +59,31 @@ def test_leave_at_phone_size_from_asking_to_the_locked_month(page, live_server, 
     expect(page.get_by_test_id("events")).to_contain_text("县委组织部")
     assert LeaveRequest.objects.get(pk=leave.pk).state == "approved"
 
-    # The secretary's October shows the five days of leave.
+    # The county records a training day (a notice as the reason) and reads the county's year.
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(f"{live_server.url}/office/absences/new/")
+    page.get_by_label("第一书记").select_option(value=str(posting.pk))
+    page.get_by_label("类别").select_option(label="参加培训")
+    page.get_by_label("开始日期").fill("2016-10-13")
+    page.get_by_label("结束日期").fill("2016-10-13")
+    page.get_by_label("依据（通知或文件）").fill("岢组通〔2016〕18号 第一书记轮训")
+    page.get_by_role("button", name="登记").click()
+    expect(page.get_by_test_id("absences")).to_contain_text("岢组通〔2016〕18号")
+    screenshot("tenure-absences-county")
+    page.goto(f"{live_server.url}/office/presence/year/?year=2016")
+    expect(page.get_by_test_id(f"row-{posting.pk}")).to_contain_text("本年剩余工作日不足以达到2/3")
+    screenshot("tenure-year-county")
+    page.set_viewport_size(PHONE)
+
+    # The secretary's October shows the five days of leave and the training day.
     as_user("shuji")
+    page.goto(f"{live_server.url}/office/leave/")
+    expect(page.get_by_test_id("leave-list")).to_contain_text("已批准")
+    assert fits_the_phone(page)
+    screenshot("tenure-leave-list-secretary-phone")
     page.goto(f"{live_server.url}/office/presence/?year=2016")
     october = page.get_by_test_id("months").locator("tr", has_text="10月")
+    expect(october.locator("td").nth(3)).to_have_text("1")
     expect(october.locator("td").nth(4)).to_have_text("5")
     assert fits_the_phone(page)
     screenshot("tenure-presence-secretary-phone")

@@ -7,7 +7,7 @@ import pytest
 
 from tenure.calendar import CalendarMissing
 from tenure.models import DiaryEntry, Inspection, LeaveRequest, OfficialAbsence, PresenceRecord
-from tenure.presence import figures_for_postings, month_figures, tenure_postings, year_figures
+from tenure.presence import figures_for_postings, month_figures, tenure_postings, year_and_months, year_figures
 from tests.tenure.presence_fixtures import *  # noqa: F403
 
 D = datetime.date
@@ -142,3 +142,16 @@ def test_the_postings_a_township_sees_are_its_villages(posting, other_posting, w
     assert set(tenure_postings(kelan_user)) == {posting, other_posting}
     assert list(tenure_postings(unit_user)) == [posting]
     assert list(tenure_postings(shuji)) == [posting]
+
+
+def test_the_months_add_up_to_the_year_read_once(posting, lanyi_user, django_assert_max_num_queries):
+    diary_days(posting, [d for d in WORKING_2016[::2] if d.month != 5 and d.month != 6], by=lanyi_user)
+    OfficialAbsence.objects.create(
+        posting=posting, kind="training", start_date=D(2016, 5, 30), end_date=D(2016, 6, 3), reason="培训", recorded_by=lanyi_user
+    )
+    with django_assert_max_num_queries(7):
+        whole, months = year_and_months(posting, 2016)
+    assert whole == year_figures(posting, 2016)
+    for field in ("working_days", "in_village", "official_absence", "leave", "unexplained"):
+        assert sum(getattr(m, field) for m in months) == getattr(whole, field), field
+    assert months[4].official_absence == 2 and months[5].official_absence == 3  # 30, 31 May; 1–3 June
