@@ -135,9 +135,15 @@ class TestSecretaryList:
         assert line["month_entries"] == 2 and line["absences"] == 1
         assert line["figures"].in_village == 2 and line["figures"].working_days == 23
 
-    def test_the_default_month_is_the_last_of_a_past_term(self, client, lanyi_secretary, lanyi_user):
-        response = client_of(client, lanyi_user).get(reverse("tenure:secretary_list"))
-        assert (response.context["year"], response.context["month"]) == (2017, 8)
+    def test_the_default_month_of_past_terms_is_their_last_with_records(self, client, lanyi_secretary, lanyi_user):
+        c = client_of(client, lanyi_user)
+        response = c.get(reverse("tenure:secretary_list"))
+        assert (response.context["year"], response.context["month"]) == (2017, 8)  # no records: the term's last month
+        entry_of(lanyi_secretary, date=datetime.date(2016, 12, 30))
+        response = c.get(reverse("tenure:secretary_list"))
+        assert (response.context["year"], response.context["month"]) == (2016, 12)
+        home = client_of(client, lanyi_secretary.user).get(reverse("tenure:my_office"))
+        assert home.context["day"] == datetime.date(2016, 12, 30) and home.context["month"].in_village == 1
 
     def test_a_malformed_month_is_404(self, client, lanyi_secretary, lanyi_user):
         assert client_of(client, lanyi_user).get(reverse("tenure:secretary_list"), {"month": "2016-13"}).status_code == 404
