@@ -325,3 +325,15 @@ class TestMonthSummaryPages:
     def test_a_malformed_month_is_404(self, client, lanyi_secretary):
         c = client_of(client, lanyi_secretary.user)
         assert c.get(reverse("tenure:diary_summary", args=[lanyi_secretary.posting.pk]), {"month": "March"}).status_code == 404
+
+
+def test_a_province_wide_search_offers_no_drop_down_of_thousands(client, lanyi_secretary, sanjing_secretary, province_user, monkeypatch):
+    from tenure.diary_forms import DiarySearchForm
+
+    monkeypatch.setattr(DiarySearchForm, "MAX_CHOICES", 1)
+    entry_of(lanyi_secretary)
+    entry_of(sanjing_secretary)
+    c = client_of(client, province_user)
+    page = c.get(reverse("tenure:diary_list")).content.decode()
+    assert '<select name="posting"' not in page and 'type="hidden" name="posting"' in page
+    assert c.get(reverse("tenure:diary_list"), {"posting": sanjing_secretary.posting.pk}).context["page"].paginator.count == 1
