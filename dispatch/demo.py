@@ -34,6 +34,9 @@ class DemoAccount:
     role: str
     region_code: str | None = None
     unit_name: str | None = None
+    # A secretary's account is opened by his 履岗任职 (tenure.accounts), not here: the demo's
+    # shuji is a 岢岚县 secretary in office (岚漪镇) once the postings are loaded (tenure.demo).
+    opened_at_take_office: bool = False
 
 
 DEMO_ACCOUNTS = [
@@ -44,7 +47,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("kelan", "岢岚县委组织部", Role.COUNTY_ORG, region_code="140929"),
     DemoAccount("lanyi", "岚漪镇党委", Role.TOWNSHIP, region_code="140929100"),
     DemoAccount("guotu", "山西省国土资源厅组织人事处", Role.UNIT, unit_name=DEMO_UNIT["name"]),
-    DemoAccount("shuji", "第一书记（演示）", Role.SECRETARY, region_code="140929101"),
+    DemoAccount("shuji", "第一书记（演示）", Role.SECRETARY, region_code="140929100", opened_at_take_office=True),
 ]
 
 
@@ -63,7 +66,7 @@ def load_demo() -> list[str]:
     if flags:
         created.append(f"村类别标记 {flags} 项")
     for account in DEMO_ACCOUNTS:
-        if User.objects.filter(username=account.username).exists():
+        if account.opened_at_take_office or User.objects.filter(username=account.username).exists():
             continue
         user_create(
             username=account.username,

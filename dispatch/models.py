@@ -198,6 +198,10 @@ class User(AbstractUser):
         DispatchingUnit, verbose_name="所属派出单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     phone = models.CharField("联系电话", max_length=32, blank=True)
+    # A first password handed over on paper (a secretary's 开通通知, a reset by the county) is
+    # known to someone else: until its owner sets his own, every page sends him to change it
+    # (dispatch.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     objects = UserManager()
 

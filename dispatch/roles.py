@@ -87,6 +87,9 @@ POSTING_TAKE_OFFICE = _cap("posting.take_office", "办理履岗任职")
 POSTING_END_TERM = _cap("posting.end_term", "办理期满免职")
 POSTING_EXTEND = _cap("posting.extend", "办理留任")
 POSTING_RECALL = _cap("posting.recall", "调整召回")
+# --- the time in office (tenure) ----------------------------------------------------------------
+# t3: the county issues and resets its secretaries' first passwords (accounts open at 履岗任职).
+TENURE_MANAGE_ACCOUNTS = _cap("tenure.accounts", "管理第一书记账号")
 # --- annexes, submissions, dashboards ----------------------------------------------------------
 VIEW_ANNEXES = _cap("annexes.view", "查看台账和统计表")
 VIEW_DASHBOARD = _cap("dashboard.view", "查看统计图表")
@@ -107,6 +110,15 @@ MANAGE_LOGIN_LOCKS = _cap(
     "core.view_loginrecord",
     "core.view_loginfailure",
 )
+# --- the time in office: 民情日记, inspections, the secretaries' pages (tenure; helper t2) --------
+DIARY_WRITE = _cap("tenure.diary.write", "填写民情日记")
+DIARY_READ = _cap("tenure.diary.read", "查阅民情日记")
+INSPECTION_RECORD = _cap("tenure.inspection.record", "登记巡查抽查")
+INSPECTION_VIEW = _cap("tenure.inspection.view", "查看巡查抽查记录")
+OWN_OFFICE = _cap("tenure.own_office", "查看本人驻村情况")
+SECRETARIES_IN_OFFICE = _cap("tenure.secretaries", "查看驻村第一书记")
+# Who reads the diaries, inspections and the list of secretaries in office (their scope decides whose).
+_TENURE_READERS = {DIARY_READ, INSPECTION_VIEW, SECRETARIES_IN_OFFICE}
 
 # What every organization department reads.
 _DEPARTMENT = {
@@ -141,6 +153,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             MANAGE_DEADLINES,
+            TENURE_MANAGE_ACCOUNTS,  # t3
         }
     ),
     Role.PROVINCIAL_ORG: frozenset(
@@ -159,6 +172,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             DECIDE_CITY_LEDGER,
+            *_TENURE_READERS,
         }
     ),
     # 省扶贫办 approves or returns provincial units' candidates (notice §三); it reads, but keeps no ledger.
@@ -177,6 +191,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_SUBMISSIONS,
             DECIDE_COUNTY_LEDGER,
             SUBMIT_CITY_LEDGER,
+            *_TENURE_READERS,
         }
     ),
     # 县委组织部 imports the village lists of its own county (the import's scope check sees to "own"),
@@ -200,10 +215,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             SUBMIT_COUNTY_LEDGER,
+            TENURE_MANAGE_ACCOUNTS,  # t3
+            *_TENURE_READERS,
+            INSPECTION_RECORD,
         }
     ),
     # 乡镇党委 sees its villages and their secretaries; the plan and the quotas are the departments'.
-    Role.TOWNSHIP: frozenset({VIEW_VILLAGES, EXPORT_VILLAGES, VIEW_COVERAGE}),
+    # It manages its secretaries day to day: reads their diaries (and enters one for a secretary),
+    # records inspections (notice §五).
+    Role.TOWNSHIP: frozenset({VIEW_VILLAGES, EXPORT_VILLAGES, VIEW_COVERAGE, *_TENURE_READERS, DIARY_WRITE, INSPECTION_RECORD}),
     Role.UNIT: frozenset(
         {
             VIEW_VILLAGES,
@@ -221,9 +241,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             POSTING_REJECT,
             POSTING_RECOMMEND,
             POSTING_WITHDRAW,
+            *_TENURE_READERS,
         }
     ),
-    Role.SECRETARY: frozenset({VIEW_VILLAGES}),
+    # His own records only (his scope): writes his 民情日记, reads his inspections.
+    Role.SECRETARY: frozenset({VIEW_VILLAGES, OWN_OFFICE, DIARY_WRITE, DIARY_READ, INSPECTION_VIEW}),
 }
 
 

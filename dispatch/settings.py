@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says otherwise (the login page does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account with a first password (dispatch.passwords) reaches only the password page.
+    "dispatch.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with core.security's page.
     "axes.middleware.AxesMiddleware",

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core.health import health
 from dispatch import views
+from dispatch.passwords import PasswordChangeView
 
 admin.site.site_header = "第一书记选派管理系统 · 管理后台"
 admin.site.site_title = "第一书记选派管理系统"
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("villages/", include("dispatch.village_urls")),
     path("units/", include("dispatch.unit_urls")),

@@ -172,8 +172,9 @@ class Posting(models.Model):
 
     class QuerySet(ScopedQuerySet):
         # The unit sees its candidates; the county (and city, province) the postings into it and
-        # those of its own units; 省扶贫办 the provincial units' candidates.
-        scope_region_fields = ("county__code", "unit__region__code")
+        # those of its own units; 省扶贫办 the provincial units' candidates; the township the
+        # secretaries of its villages, whom it manages day to day (notice §五).
+        scope_region_fields = ("county__code", "unit__region__code", "village__code")
         scope_unit_field = "unit"
         scope_posting_field = ""
 
@@ -228,7 +229,7 @@ class Posting(models.Model):
 
 
 class PostingEventQuerySet(AppendOnlyQuerySet):
-    scope_region_fields = ("posting__county__code", "posting__unit__region__code")
+    scope_region_fields = ("posting__county__code", "posting__unit__region__code", "posting__village__code")
     scope_unit_field = "posting__unit"
     scope_posting_field = "posting"
 

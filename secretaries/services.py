@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core.bulk import insert_rows, update_rows
@@ -109,6 +110,12 @@ class Facts:
 
 LOCK_CHUNK = 1000
 
+# Sent by postings_perform once per batch, inside its transaction, after the postings and their
+# events are written (sender=Posting; action, postings, by, at): a later app acts on a step here
+# (tenure opens the secretary's account at take_office), and what it writes exists iff the step
+# happened — an exception in a receiver rolls the whole batch back.
+postings_transitioned = Signal()
+
 
 @dataclass
 class BatchResult:
@@ -178,6 +185,7 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
         except IntegrityError:
             raise TransitionRefused("该村已有分配或在任的第一书记。") from None
         insert_rows(PostingEvent, events, EVENT_FIELDS)
+        postings_transitioned.send(sender=Posting, action=action, postings=done, by=by, at=now)
     return BatchResult(done, refused, missing)
 
 

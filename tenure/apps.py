@@ -20,6 +20,21 @@ class TenureConfig(AppConfig):
         register_nav(NavItem("公务外出", "tenure:absences", roles.RECORD_OFFICIAL_ABSENCE, order=65))
         register_todo(presence_todos)
 
+        # 民情日记, inspections, the secretaries' homes (helper t2's pages).
+        register_nav(NavItem("我的驻村", "tenure:my_office", roles.OWN_OFFICE, order=60))
+        register_nav(NavItem("驻村第一书记", "tenure:secretary_list", roles.SECRETARIES_IN_OFFICE, order=60))
+        register_nav(NavItem("民情日记", "tenure:diary_list", roles.DIARY_READ, order=66))
+        register_nav(NavItem("巡查抽查", "tenure:inspection_list", roles.INSPECTION_VIEW, order=67))
+        register_todo(diary_todos)
+
+        # t3: secretaries' accounts, opened and closed with the posting's steps.
+        from secretaries.services import postings_transitioned
+        from tenure.accounts import account_todos, on_postings_transitioned
+
+        postings_transitioned.connect(on_postings_transitioned, dispatch_uid="tenure_accounts")
+        register_nav(NavItem("第一书记账号", "tenure:accounts", roles.TENURE_MANAGE_ACCOUNTS, order=68))
+        register_todo(account_todos)
+
 
 def presence_todos(user):
     """待办 of the township and county: leave the rule table gives them, months to confirm."""
@@ -34,3 +49,18 @@ def presence_todos(user):
     if waiting:
         _, year, month = waiting[0]
         yield Todo(f"待确认{year}年{month}月在岗情况的第一书记", len(waiting), f"{reverse('tenure:months')}?month={year}-{month:02d}")
+
+
+def diary_todos(user):
+    """The secretary's (or township's) own diary drafts not yet submitted: a reminder of what he
+    began, never a count of what he has not written (no daily check-in is required)."""
+    from django.urls import reverse
+
+    from core.navigation import Todo
+    from dispatch import roles
+    from tenure.models import DiaryEntry
+
+    if not roles.can(user, roles.DIARY_WRITE):
+        return
+    drafts = DiaryEntry.objects.visible_to(user).filter(state=DiaryEntry.State.DRAFT, written_by=user).count()
+    yield Todo("未提交的民情日记草稿", drafts, reverse("tenure:diary_list") + "?state=draft")

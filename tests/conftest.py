@@ -9,7 +9,8 @@ import pytest
 
 from dispatch.models import DispatchingUnit, Role
 from dispatch.reference import load_campaign_2015
-from tests.factories import UserFactory
+from tests.factories import UserFactory, secretary_in_office, secretary_login
+from villages.demo import mark_demo_categories
 from villages.models import Region, Village
 from villages.services import REGIONS_FIXTURE, VILLAGES_FIXTURE, read_region_fixture, read_village_fixture, regions_load, villages_load
 
@@ -97,5 +98,25 @@ def unit_user(provincial_unit):
 
 
 @pytest.fixture
-def secretary_user(regions):
-    return UserFactory(username="shuji", full_name="张建国", role=Role.SECRETARY, region=region("140929101"))
+def lanyi_village(reference_data):
+    """岚漪镇's first target village (the demo's categories), where the fixtures' secretary serves."""
+    mark_demo_categories()
+    return Village.objects.targets().filter(township__code="140929100").order_by("code").first()
+
+
+@pytest.fixture
+def kelan_county_unit_user(regions):
+    unit = DispatchingUnit.objects.create(name="岢岚县水利局", level="county", kind="party_government", region=region("140929"))
+    return UserFactory(username="kelan_slj", full_name="岢岚县水利局组织人事股", role=Role.UNIT, unit=unit)
+
+
+@pytest.fixture
+def secretary_posting(kelan_county_unit_user, kelan_user, lanyi_village):
+    """张建国 of 岢岚县水利局, 第一书记 of a 岚漪镇 village since 2015-08-10 (履岗任职 by kelan)."""
+    return secretary_in_office(unit_user=kelan_county_unit_user, county_user=kelan_user, village=lanyi_village, name="张建国")
+
+
+@pytest.fixture
+def secretary_user(secretary_posting):
+    """The demo's shuji: a secretary in office in 岢岚县 (岚漪镇), his account opened by 履岗任职."""
+    return secretary_login(secretary_posting, username="shuji")

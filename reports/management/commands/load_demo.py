@@ -8,6 +8,7 @@ from dispatch.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from dispatch.models import Role, User
 from reports.demo import load_demo_submissions
 from secretaries.demo import load_demo_postings
+from tenure.demo import load_demo_tenure
 
 
 class Command(BaseCommand):
@@ -43,6 +44,13 @@ class Command(BaseCommand):
                     f"演示选派记录：报名 {moved['apply']} 人，履岗任职 {moved['take_office']} 人，"
                     f"其余在各环节待办（{time.monotonic() - started:.0f} 秒）"
                 )
+            started = time.monotonic()
+            tenure = load_demo_tenure(password=DEMO_PASSWORD)
+            if tenure:
+                self.stdout.write(
+                    f"演示驻村管理（2016年）：民情日记 {tenure['diary']} 篇，请假 {tenure['leave']} 次，巡查抽查 {tenure['inspection']} 次，"
+                    f"月度确认 {tenure['month']} 个月（{time.monotonic() - started:.0f} 秒）"
+                )
             submitted = load_demo_submissions()
             if submitted:
                 self.stdout.write(f"演示台账报送：忻州市 {submitted} 个县（区）已报送并被接收，岢岚县待报送")
@@ -52,8 +60,10 @@ class Command(BaseCommand):
                 [a.username for a in DEMO_ACCOUNTS], field_name="username"
             )
             for a in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {a.username:<10} {Role(a.role).label}\t{users[a.username].scope_label}")
+                if a.username in users:  # shuji: once the postings are loaded
+                    self.stdout.write(f"  {a.username:<10} {Role(a.role).label}\t{users[a.username].scope_label}")
             if not accounts_only:
                 self.stdout.write(
-                    "  另有各市、县委组织部账号 shi<区划代码>、xian<区划代码>（如 xian140930 河曲县），各派出单位账号 dw<编号>，密码相同。"
+                    "  另有各市、县委组织部账号 shi<区划代码>、xian<区划代码>（如 xian140930 河曲县），各派出单位账号 dw<编号>，"
+                    "岢岚县各乡镇党委账号 xiang<区划代码>，密码相同。"
                 )
