@@ -130,7 +130,8 @@ class ImportPages:
             return render(request, "imports/preview.html", self._preview_context(request, batch, e.errors), status=409)
         messages.success(
             request,
-            f"导入完成：新增 {batch.created_count:,} {self.item}，修改 {batch.updated_count:,} {self.item}，{batch.unchanged_count:,} 个未变。",
+            f"导入完成：新增 {batch.created_count:,} {self.item}，修改 {batch.updated_count:,} {self.item}，"
+            f"{batch.unchanged_count:,} 个未变。",
         )
         return redirect(reverse(self.name("history")))
 
