@@ -203,6 +203,9 @@ class Column:
     required: bool = False
     parser: Parser = TEXT
     width: int = 12
+    # What a cell of this column looks like: the import page's downloadable template has one
+    # example row made of these (core.importing.template_xlsx), so it follows the columns.
+    example: str = ""
     headers: tuple[str, ...] = field(init=False)
 
     def __post_init__(self):

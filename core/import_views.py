@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.columns import display_value
 from core.forms import ImportUploadForm
-from core.importing import FileRefused, ImportConflict, ImportRefused, RowError
+from core.importing import FileRefused, ImportConflict, ImportRefused, RowError, template_xlsx
 from core.models import ImportBatch
 from core.navigation import Capability, require
 
@@ -39,6 +39,9 @@ class ImportPages:
     item: str = "条"  # counts in the success message: 新增 3 个村
     key_label: str = "代码"
     help_template: str | None = None  # file requirements shown on the upload page
+    # A list whose export this import reads back (URL name, link text, the capability it needs),
+    # offered on the upload page to those who hold it: start from what the system already holds.
+    export: tuple[str, str, Capability] | None = None
 
     # --- urls ------------------------------------------------------------------------------
     def name(self, page: str = "") -> str:
@@ -48,13 +51,14 @@ class ImportPages:
         return [
             path("", self.upload, name=self.prefix),
             path("history/", self.history, name=f"{self.prefix}_history"),
+            path("template/", self.template, name=f"{self.prefix}_template"),
             path("<int:batch_id>/", self.preview, name=f"{self.prefix}_preview"),
             path("<int:batch_id>/confirm/", require_POST(self.confirm), name=f"{self.prefix}_confirm"),
             path("<int:batch_id>/file/", self.download, name=f"{self.prefix}_download"),
         ]
 
     def _context(self, **extra) -> dict:
-        urls = {"upload": self.name(), **{p: self.name(p) for p in ("preview", "confirm", "history", "download")}}
+        urls = {"upload": self.name(), **{p: self.name(p) for p in ("preview", "confirm", "history", "download", "template")}}
         return {"pages": self, "urls": urls, **extra}
 
     def _require(self, request, capability: Capability) -> None:
@@ -78,7 +82,8 @@ class ImportPages:
                 refused = str(e)
             else:
                 return redirect(self.name("preview"), batch_id=batch.pk)
-        context = self._context(form=form, refused=refused, columns=self.resource_class.columns)
+        export = self.export if self.export is not None and self.export[2].held_by(request.user) else None
+        context = self._context(form=form, refused=refused, columns=self.resource_class.columns, export=export)
         return render(request, "imports/upload.html", context, status=400 if refused or form.errors else 200)
 
     def _preview_context(self, request, batch: ImportBatch, conflicts: list[RowError] | None = None) -> dict:
@@ -125,9 +130,18 @@ class ImportPages:
             return render(request, "imports/preview.html", self._preview_context(request, batch, e.errors), status=409)
         messages.success(
             request,
-            f"导入完成：新增 {batch.created_count} {self.item}，修改 {batch.updated_count} {self.item}，{batch.unchanged_count} 个未变。",
+            f"导入完成：新增 {batch.created_count:,} {self.item}，修改 {batch.updated_count:,} {self.item}，"
+            f"{batch.unchanged_count:,} 个未变。",
         )
         return redirect(reverse(self.name("history")))
+
+    def template(self, request):
+        """An empty file for this import: its header row and one example row, .xlsx."""
+        self._require(request, self.capability)
+        data = template_xlsx(self.resource_class.columns)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.title}模板.xlsx")
+        return response
 
     def history(self, request):
         self._require(request, self.history_capability)

@@ -17,12 +17,14 @@ Previews not confirmed within an hour are deleted with their file (``clear_stale
 from __future__ import annotations
 
 import hashlib
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import chain, islice
 
+import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -46,6 +48,7 @@ __all__ = [
     "ChunkCheck",
     "TwoStageImport",
     "clear_stale_previews",
+    "template_xlsx",
 ]
 
 
@@ -137,7 +140,8 @@ class TwoStageImport:
 
     # --- hooks: each importer defines these -------------------------------------------------
     def start(self, *, user, table: Table) -> None:
-        """Build whatever lookups the checks need, once per import."""
+        """Build whatever lookups the checks need, once per import. Raise FileRefused for a
+        file that lacks what no row can make up for (nothing is written then)."""
 
     def check_chunk(self, rows: list[tuple[int, dict]], *, user) -> ChunkCheck:
         """Check a chunk of rows (a constant number of queries per chunk, never one per row)."""
@@ -316,7 +320,14 @@ class AdminImport:
             return result
         with transaction.atomic():
             batch = self.new_batch(user=user, file_name=kwargs.get("file_name", "") or "管理后台导入")
-            self.preview_table(table=table, user=user, batch=batch)
+            try:
+                # An importer's start() may refuse the file for what it lacks (a column that
+                # neither the other columns nor the user's scope make up for).
+                self.preview_table(table=table, user=user, batch=batch)
+            except FileRefused as e:
+                result.append_base_error(Error(ValueError(str(e))))
+                transaction.set_rollback(True)
+                return result
             errors = [RowError(*e) for e in batch.errors]
             if not errors and not dry_run:
                 try:
@@ -356,3 +367,22 @@ def clear_stale_previews(*, now=None) -> int:
             batch.file.delete(save=False)
         batch.delete()
     return len(stale)
+
+
+def template_xlsx(columns: Sequence[Column], *, sheet_name: str = "导入模板") -> bytes:
+    """An empty file for an import: the header row of ``columns`` (the headers the export writes,
+    which the import reads), required columns marked in bold red, and one example row from the
+    columns' ``example``. Built from the same declarations as the import, so it cannot drift."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    sheet = workbook.add_worksheet(sheet_name)
+    header = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1})
+    required = workbook.add_format({"bold": True, "bg_color": "#F0F2F4", "border": 1, "font_color": "#B3261E"})
+    example = workbook.add_format({"font_color": "#6B7280", "italic": True})
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+        sheet.write_string(0, index, column.header, required if column.required else header)
+        sheet.write_string(1, index, column.example, example)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return out.getvalue()

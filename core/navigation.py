@@ -2,7 +2,8 @@
 
 Apps add their own entries in their AppConfig.ready(), and only there: ``register_nav(...)``
 for a menu entry shown to the users who hold its capability, ``register_todo(...)`` for a
-function that counts what waits for a user.
+function that counts what waits for a user, ``register_home_panel(...)`` for a function that
+gives the home page a section of the user's own figures (or None).
 
 A capability is any object with ``held_by(user) -> bool`` and a ``label``: the project's
 capability table (dispatch.roles) defines them; this module knows no role.
@@ -55,8 +56,25 @@ class Todo:
     url: str
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A section of the home page: the template that draws it and what it needs."""
+
+    template: str
+    context: dict
+
+
 _nav: list[NavItem] = [NavItem("首页", "home", order=0)]
 _todo_providers: list[Callable[[object], Iterable[Todo]]] = []
+_home_panel_providers: list[Callable[[object], HomePanel | None]] = []
+
+
+def register_home_panel(provider: Callable[[object], HomePanel | None]) -> None:
+    _home_panel_providers.append(provider)
+
+
+def home_panels_for(user) -> list[HomePanel]:
+    return [panel for provider in _home_panel_providers if (panel := provider(user)) is not None]
 
 
 def register_nav(item: NavItem) -> None:

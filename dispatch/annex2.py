@@ -24,12 +24,26 @@ TITLE = "省直单位选派机关优秀干部到村任第一书记名额分配�
 ANNEX_LABEL = "附表2"
 
 ANNEX2_COLUMNS = [
-    Column("serial", "序号", ("编号",), parser=Text(kind="code"), width=8),
+    Column("serial", "序号", ("编号",), parser=Text(kind="code"), width=8, example="1"),
     Column(
-        "county", "县名", ("县", "县（市、区）", "县区", "县（区）"), required=True, parser=RegionName((Region.Level.COUNTY,)), width=14
+        "county",
+        "县名",
+        ("县", "县（市、区）", "县区", "县（区）"),
+        required=True,
+        parser=RegionName((Region.Level.COUNTY,)),
+        width=14,
+        example="岢岚县",
     ),
-    Column("unit", "省直单位", ("派出单位", "单位", "单位名称", "省直单位名称"), required=True, parser=NAME, width=44),
-    Column("count", "选派人数", ("名额", "人数", "选派名额"), required=True, parser=WholeNumber("选派人数"), width=12),
+    Column(
+        "unit",
+        "省直单位",
+        ("派出单位", "单位", "单位名称", "省直单位名称"),
+        required=True,
+        parser=NAME,
+        width=44,
+        example="山西省国土资源厅",
+    ),
+    Column("count", "选派人数", ("名额", "人数", "选派名额"), required=True, parser=WholeNumber("选派人数"), width=12, example="5"),
 ]
 
 THIN = Side(style="thin", color="000000")

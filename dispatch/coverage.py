@@ -14,13 +14,19 @@ from django.db.models import Count, Q, Sum
 
 from core.scope import Scope
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
+from villages.filters import COVERAGE_CONDITIONS
 from villages.models import POOR, TARGET, Region, Village, scope_total_label
 
 Level = DispatchingUnit.Level
 
+# Beside the plan, where it stands: target villages with a secretary in office or assigned now
+# (whatever campaign sent him), as the dashboard and the village list's 第一书记 filter count
+# them. The join to postings repeats a village with ended or recalled postings: hence distinct.
 VILLAGE_COUNTS = {
-    "targets": Count("id", filter=TARGET),
-    "poor": Count("id", filter=POOR),
+    "targets": Count("id", filter=TARGET, distinct=True),
+    "poor": Count("id", filter=POOR, distinct=True),
+    "in_office": Count("id", filter=TARGET & COVERAGE_CONDITIONS["in_office"][1], distinct=True),
+    "assigned": Count("id", filter=TARGET & COVERAGE_CONDITIONS["assigned"][1], distinct=True),
 }
 
 # 省直 and 中央在晋 units are both 省级及以上: one column, with 中央在晋 also shown on its own.
@@ -32,7 +38,21 @@ QUOTA_SUMS = {
 }
 
 # The figures that add up over counties into city subtotals and the total.
-SUMMED = ("targets", "poor", "provincial", "central", "city", "county", "quotas", "backfill", "excess", "poor_excess")
+SUMMED = (
+    "targets",
+    "poor",
+    "provincial",
+    "central",
+    "city",
+    "county",
+    "quotas",
+    "backfill",
+    "excess",
+    "poor_excess",
+    "in_office",
+    "assigned",
+    "uncovered",
+)
 
 
 def _county_row(county: Region, villages: dict, quotas: dict) -> dict:
@@ -41,10 +61,13 @@ def _county_row(county: Region, villages: dict, quotas: dict) -> dict:
         "name": county.name,
         "targets": villages.get("targets", 0),
         "poor": villages.get("poor", 0),
+        "in_office": villages.get("in_office", 0),
+        "assigned": villages.get("assigned", 0),
         # Sum() over no rows is NULL.
         **{key: quotas.get(key) or 0 for key in QUOTA_SUMS},
     }
     row["quotas"] = row["provincial"] + row["city"] + row["county"]
+    row["uncovered"] = row["targets"] - row["in_office"] - row["assigned"]
     # Every target village must get a secretary: what the quotas leave, the county backfills.
     row["backfill"] = max(0, row["targets"] - row["quotas"])
     row["excess"] = max(0, row["quotas"] - row["targets"])
@@ -77,7 +100,8 @@ def coverage_plan(*, user: User, campaign: Campaign | None) -> dict:
     Returns ``{"cities": [{"code", "name", "counties": [row, …], "subtotal": totals}, …],
     "total": totals, "total_label": 全省合计 or 合计, "has_central": bool}``. A row is ``{"code", "name", "targets", "poor",
     "provincial" (省直 and 中央在晋), "central", "city", "county", "quotas", "backfill",
-    "excess", "upper", "poor_excess", "warnings": [{"mark", "text"}, …]}``; totals sum the rows (the
+    "excess", "upper", "poor_excess", "in_office", "assigned", "uncovered" (target villages with a
+    secretary in office, assigned, or neither, now), "warnings": [{"mark", "text"}, …]}``; totals sum the rows (the
     backfill of a city is the sum of its counties' backfills, not a netting across counties)
     and add ``counties`` and ``warned`` (counties with a warning).
 

@@ -251,4 +251,5 @@ quota_import = QuotaImportPages(
     item="条名额",
     key_label="县·单位",
     help_template="dispatch/quota_import_help.html",
+    export=("quotas:export", "导出名额分配表（附表2）", roles.VIEW_QUOTAS),
 )

@@ -44,6 +44,7 @@ UNIT_COLUMNS = [
         required=True,
         parser=Text(DispatchingUnit._meta.get_field("name").max_length, kind="name"),
         width=30,
+        example="山西省国土资源厅",
     ),
     Column(
         "level",
@@ -52,6 +53,7 @@ UNIT_COLUMNS = [
         required=True,
         parser=Choice({w: level for level, words in LEVEL_WORDS.items() for w in words}, hint="应填 中央在晋单位、省、市 或 县"),
         width=14,
+        example="省",
     ),
     Column(
         "kind",
@@ -60,6 +62,7 @@ UNIT_COLUMNS = [
         required=True,
         parser=Choice({k.label: k.value for k in Kind}, hint="应填 " + "、".join(Kind.labels)),
         width=12,
+        example="党政机关",
     ),
     Column(
         "region",
@@ -67,8 +70,9 @@ UNIT_COLUMNS = [
         ("所在地", "所属区划", "区划"),
         parser=RegionName((Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)),
         width=18,
+        example="山西省",
     ),
-    Column("is_agriculture_related", "涉农单位", ("是否涉农单位", "涉农"), parser=FLAG, width=10),
+    Column("is_agriculture_related", "涉农单位", ("是否涉农单位", "涉农"), parser=FLAG, width=10, example="否"),
 ]
 
 # Fields an import may change on an existing unit; its name and region are its key.

@@ -14,6 +14,7 @@ unit_import = ImportPages(
     title="导入派出单位",
     item="个单位",
     key_label="单位",
+    export=("units:export", "导出派出单位名单", roles.EXPORT_UNITS),
 )
 
 urlpatterns: list = [

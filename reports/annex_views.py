@@ -155,7 +155,7 @@ def annex_page(request, annex: str):
         else:
             table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region, user=request.user)
             context["lines"] = [{"kind": row.kind, "cells": _cells(layout, row.values, row.label), "code": row.code} for row in table.rows]
-            context.update(checks=table.checks, failed_checks=table.failed_checks)
+            context.update(checks=table.checks, failed_checks=table.failed_checks, notes=table.notes)
             if annex == "4":
                 context["reference_date"] = reference_date(campaign)
     return render(request, "reports/annex_page.html", context)

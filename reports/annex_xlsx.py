@@ -35,6 +35,7 @@ class _Formats:
         self.title = workbook.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
         self.stamp = workbook.add_format({**base, "font_size": 11, "align": "left"})
         self.footer = workbook.add_format({**base, "font_size": 11, "align": "left"})
+        self.note = workbook.add_format({**base, "font_size": 10, "align": "left", "text_wrap": True})
         self.header = workbook.add_format({**cell, "bold": True, "align": "center", "bg_color": "#F2F2F2"})
         self.cells = {}
         for bold in (False, True):
@@ -186,6 +187,10 @@ def _write_table(out: IO[bytes], table) -> None:
         row += 1
         note = f"注：年龄按 {date_format(table.reference_date)} 计算。"
         sheet.merge_range(row, 0, row, len(layout.columns) - 1, note, formats.stamp)
+    for note in table.notes:
+        row += 1
+        sheet.merge_range(row, 0, row, len(layout.columns) - 1, note, formats.note)
+        sheet.set_row(row, 30)
     _finish(workbook, sheet, layout, formats, row)
 
 

@@ -67,6 +67,8 @@ class Layout:
     footer: str = "填表人：　　　　　　　　联系电话：　　　　　　　　审核人（部长签字）："
     # Column groups that must each add up to 选派总数 (附表4).
     checked_groups: tuple[str, ...] = ()
+    # A note printed under the province's table (page and .xlsx), where its rows need explaining.
+    province_note: str = ""
 
     @property
     def label(self) -> str:
@@ -173,6 +175,12 @@ ANNEX4 = Layout(
     title="选派机关优秀干部到村任第一书记情况统计表",
     label_span=1,
     checked_groups=(BY_UNIT, BY_VILLAGE, BY_AGE, BY_EDUCATION, BY_RANK, BY_SOURCE),
+    # The province's rows put central and provincial units' secretaries in their own rows
+    # (_statistics_grouping): a city's row is then smaller than the city's own 附表4 total.
+    province_note=(
+        "注：中央在晋单位、省直单位选派的第一书记单列在“中央在晋单位”“省直单位”两行，不计入所驻村所在市的行；"
+        "因此各市一行的数字为市、县两级选派的人数，小于该市附表4的合计（后者包括驻在该市的中央在晋单位、省直单位第一书记）。"
+    ),
     columns=(
         Column("area", "地区（单位）", width=14),
         _num("total", "选派总数", 7),
@@ -360,6 +368,13 @@ class AnnexTable:
     @property
     def title(self) -> str:
         return self.layout.title_for(self.region)
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes printed under the table: the province's explanation of its rows, if any."""
+        if self.layout.province_note and self.region.level == Region.Level.PROVINCE:
+            return [self.layout.province_note]
+        return []
 
     @property
     def ok(self) -> bool:

@@ -27,6 +27,16 @@ VILLAGE_REGION_PARAM = {Region.Level.CITY: "city", Region.Level.COUNTY: "county"
 COVERAGE_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("uncovered", "未覆盖", "#b42318"))
 SUBMISSION_COLORS = {"on_time": "#1d7a3a", "late": "#e0a100", "overdue": "#b42318", "pending": "#8c959f", "no_rows": "#c9cdd2"}
 QUOTA_SERIES = (("in_office", "在任", "#1d7a3a"), ("assigned", "已分配未到任", "#e0a100"), ("missing", "缺额", "#c9cdd2"))
+# The quota chart shows the units furthest from their quota; the table below lists them all.
+QUOTA_CHART_TOP = 15
+# The pipeline chart switches to a logarithmic axis when its largest bar is this many times its
+# smallest non-zero one: 9,395 in office beside 20 waiting would leave the small steps invisible.
+PIPELINE_LOG_RATIO = 20
+
+
+def pipeline_needs_log_scale(counts: list[int]) -> bool:
+    shown = [c for c in counts if c > 0]
+    return len(shown) > 1 and max(shown) >= PIPELINE_LOG_RATIO * min(shown)
 
 
 def _region(request) -> Region:
@@ -93,8 +103,8 @@ def _quota_scope(user: User) -> str:
     return f"派往{user.region.name}的各级单位"
 
 
-def _chart(categories: list[str], series: list[dict], *, horizontal: bool, unit: str) -> dict:
-    return {"categories": categories, "series": series, "horizontal": horizontal, "unit": unit}
+def _chart(categories: list[str], series: list[dict], *, horizontal: bool, unit: str, log: bool = False) -> dict:
+    return {"categories": categories, "series": series, "horizontal": horizontal, "unit": unit, "log": log}
 
 
 def dashboard(request):
@@ -111,6 +121,7 @@ def dashboard(request):
 
     pipeline_rows = [{"row": row, "link": _url("secretaries:list", campaign=campaign_pk, state=row.state)} for row in pipeline["rows"]]
     # The candidate list offers only units it has postings of: units without any get no link.
+    # Furthest from the quota first (then the larger quota, then the name): what needs chasing.
     quota_rows = [
         {
             "row": row,
@@ -120,8 +131,10 @@ def dashboard(request):
                 for key in ("in_office", "assigned")
             },
         }
-        for row in quotas["rows"]
+        for row in sorted(quotas["rows"], key=lambda r: (-r.missing, -r.quota, r.unit_name))
     ]
+    quota_chart_rows = quota_rows[:QUOTA_CHART_TOP]
+    pipeline_log = pipeline_needs_log_scale([r.count for r in pipeline["rows"]])
 
     submissions = dashboards.submissions_against_deadline(user=user, campaign=campaign, region=region)
     overview = _url("submissions:list", campaign=campaign_pk)
@@ -160,16 +173,17 @@ def dashboard(request):
             ],
             horizontal=False,
             unit="人",
+            log=pipeline_log,
         ),
         "quota": _chart(
-            [r.unit_name for r in quotas["rows"]],
+            [r["row"].unit_name for r in quota_chart_rows],
             [
                 {
                     "name": label,
                     "color": color,
                     "stack": "quota",
-                    "data": [getattr(r["row"], key) for r in quota_rows],
-                    "links": [r["links"].get(key) for r in quota_rows],
+                    "data": [getattr(r["row"], key) for r in quota_chart_rows],
+                    "links": [r["links"].get(key) for r in quota_chart_rows],
                 }
                 for key, label, color in QUOTA_SERIES
             ],
@@ -206,6 +220,8 @@ def dashboard(request):
             "pipeline_rows": pipeline_rows,
             "quotas": quotas,
             "quota_rows": quota_rows,
+            "quota_chart_top": QUOTA_CHART_TOP if len(quota_rows) > QUOTA_CHART_TOP else None,
+            "pipeline_log": pipeline_log,
             "quota_scope": _quota_scope(user),
             "show_submissions": roles.can(user, roles.VIEW_LEDGER_STATUS) and campaign is not None,
             "submissions": submissions,

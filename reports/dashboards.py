@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
+from core.navigation import HomePanel
+from core.scope import Scope
 from dispatch import roles
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from reports.models import Submission, deadline_for, is_past, late_from
@@ -281,3 +283,87 @@ def submissions_against_deadline(*, user: User, campaign: Campaign | None, regio
         rows.append(SubmissionRow(r.code, r.name, level, deadline, status, r.submitted_at, r.latest_id, r.returned))
     counts = {key: sum(1 for row in rows if row.status == key) for key in SUBMISSION_STATUSES}
     return {"rows": rows, "counts": counts, "deadline": deadline, "level": level}
+
+
+# --- a dispatching unit's own figures, for its home page ---------------------------------------
+@dataclass(frozen=True)
+class UnitQuotaRow:
+    """One county of a unit's quotas (附表2) and how far the unit's candidates have got there."""
+
+    county_code: str
+    county_name: str
+    quota: int
+    in_office: int
+    assigned: int
+    filed: int
+    on_the_way: int  # recommended, or approved by 省扶贫办, not yet filed
+
+    @property
+    def used(self) -> int:
+        return self.in_office + self.assigned + self.filed + self.on_the_way
+
+    @property
+    def left(self) -> int:
+        return self.quota - self.used
+
+
+def unit_quota_use(*, user: User, campaign: Campaign | None) -> list[UnitQuotaRow]:
+    """The quotas of the user's own unit in ``campaign``, per county, with the unit's postings
+    there by how far they have got (in office, assigned, filed, recommended or approved). A
+    county where the unit has postings but no quota is listed with quota 0. Two queries."""
+    unit_id = Scope.of(user).unit_id
+    if campaign is None or unit_id is None:
+        return []
+    quotas = {
+        row["county_id"]: row
+        for row in QuotaAllocation.objects.filter(campaign=campaign, unit_id=unit_id)
+        .values("county_id", "county__code", "county__name")
+        .annotate(quota=Sum("count"))
+        .order_by()
+    }
+    counts = {
+        row["county_id"]: row
+        for row in Posting.objects.visible_to(user)
+        .filter(campaign=campaign, county__isnull=False)
+        .values("county_id", "county__code", "county__name")
+        .annotate(
+            in_office=Count("id", filter=Q(state=State.IN_OFFICE)),
+            assigned=Count("id", filter=Q(state=State.ASSIGNED)),
+            filed=Count("id", filter=Q(state=State.FILED)),
+            on_the_way=Count("id", filter=Q(state__in=[State.RECOMMENDED, State.APPROVED])),
+        )
+        .order_by()
+    }
+    rows = []
+    for county_id in {*quotas, *counts}:
+        quota, count = quotas.get(county_id, {}), counts.get(county_id, {})
+        place = quota or count
+        if not (quota or any(count.get(k) for k in ("in_office", "assigned", "filed", "on_the_way"))):
+            continue
+        rows.append(
+            UnitQuotaRow(
+                county_code=place["county__code"],
+                county_name=place["county__name"],
+                quota=quota.get("quota") or 0,
+                **{k: count.get(k, 0) for k in ("in_office", "assigned", "filed", "on_the_way")},
+            )
+        )
+    return sorted(rows, key=lambda r: r.county_code)
+
+
+def unit_home_panel(user: User) -> HomePanel | None:
+    """A dispatching unit's home: its quotas per county and their use, its candidates by state.
+    None for everyone else (their home shows their region)."""
+    if Scope.of(user).unit_id is None:
+        return None
+    campaign = Campaign.current()
+    pipeline = pipeline_counts(user=user, campaign=campaign)
+    return HomePanel(
+        "reports/_unit_home.html",
+        {
+            "campaign": campaign,
+            "quota_rows": unit_quota_use(user=user, campaign=campaign),
+            "pipeline_rows": [r for r in pipeline["rows"] if r.count],
+            "pipeline_total": pipeline["total"],
+        },
+    )

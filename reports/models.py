@@ -74,8 +74,9 @@ def submission_file_path(instance: Submission, filename: str) -> str:
 
 class Submission(models.Model):
     """One region's (a county's or a city's) ledger and statistics for one campaign, sent to
-    the level above, with the snapshot it froze. A return reopens the region: its next
-    submission points back to this one (``previous``) and shows what changed."""
+    the level above, with the snapshot it froze. A return (or the submitter's withdrawal before
+    the decision) reopens the region: its next submission points back to this one
+    (``previous``) and shows what changed."""
 
     class Level(models.TextChoices):
         COUNTY = "county", "县级台账"
@@ -85,8 +86,12 @@ class Submission(models.Model):
         SUBMITTED = "submitted", "已报送待接收"
         ACCEPTED = "accepted", "已接收"
         RETURNED = "returned", "已退回"
+        # The submitter took it back before the level above decided (reports.services.submission_withdraw).
+        WITHDRAWN = "withdrawn", "已撤回"
 
     OPEN_STATES = (State.SUBMITTED, State.ACCEPTED)
+    # Closed without being accepted: the region submits again, and the next submission points back here.
+    REOPENED_STATES = (State.RETURNED, State.WITHDRAWN)
 
     campaign = models.ForeignKey(Campaign, verbose_name="选派批次", on_delete=models.PROTECT, related_name="submissions")
     region = models.ForeignKey(Region, verbose_name="报送地区", on_delete=models.PROTECT, related_name="submissions")
@@ -190,13 +195,14 @@ class SubmissionEventQuerySet(AppendOnlyQuerySet, SubmissionQuerySet):
 
 
 class SubmissionEvent(AppendOnlyEvent):
-    """One action on a submission: submit, accept or return; who, in which role, when, from,
+    """One action on a submission: submit, accept, return or withdraw; who, in which role, when, from,
     to, note. Append-only, like PostingEvent."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "报送"
         ACCEPT = "accept", "接收"
         RETURN = "return", "退回"
+        WITHDRAW = "withdraw", "撤回"
 
     actor_role = models.CharField("操作人角色", max_length=32, choices=Role.choices)
     submission = models.ForeignKey(Submission, verbose_name="报送", on_delete=models.PROTECT, related_name="events")

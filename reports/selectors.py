@@ -22,7 +22,8 @@ from dispatch.models import Campaign, User
 from reports import annexes
 from reports.models import Submission, SubmissionEvent, deadline_for, is_late, is_past
 from secretaries.models import Posting
-from villages.models import Region
+from secretaries.services import uncovered_target_villages
+from villages.models import Region, Village
 
 State = Submission.State
 Level = Submission.Level
@@ -51,7 +52,7 @@ def latest_submission(*, campaign: Campaign, region: Region) -> Submission | Non
 
 def lock_reason(submission: Submission | None) -> str:
     """Why the region cannot submit now, or "" when it can."""
-    if submission is None or submission.state == State.RETURNED:
+    if submission is None or submission.state in Submission.REOPENED_STATES:
         return ""
     above = "市委组织部" if submission.level == Level.COUNTY else "省委组织部"
     if submission.state == State.ACCEPTED:
@@ -68,6 +69,71 @@ def counties_with_rows(snapshot_rows: Iterable[dict]) -> set[int]:
 def counties_not_accepted(*, campaign: Campaign, county_ids: Iterable[int]) -> list[Region]:
     accepted = Submission.objects.filter(campaign=campaign, level=Level.COUNTY, state=State.ACCEPTED).values("region_id")
     return list(Region.objects.filter(pk__in=list(county_ids)).exclude(pk__in=accepted).order_by("code"))
+
+
+# --- what a county's ledger leaves out ------------------------------------------------------
+GAPS_LISTED = 50  # items of each kind named on the submit page; the rest are a link to the list
+
+
+@dataclass
+class LedgerGaps:
+    """What is not yet in a county's ledger as it should be (issue: 全覆盖): target villages with
+    no secretary, secretaries filed for the county but not assigned to a village, and those
+    assigned but not yet in office. The submit page lists them and asks the county to confirm."""
+
+    uncovered_count: int
+    uncovered: list  # Village, the first GAPS_LISTED
+    filed_count: int
+    filed: list  # Posting
+    assigned_count: int
+    assigned: list  # Posting
+    links: dict[str, str]  # each kind's full list
+
+    @property
+    def any(self) -> bool:
+        return bool(self.uncovered_count or self.filed_count or self.assigned_count)
+
+    def summary(self) -> str:
+        parts = [
+            f"{n} {what}"
+            for n, what in (
+                (self.uncovered_count, "个两类村没有第一书记"),
+                (self.filed_count, "名第一书记已备案未分配到村"),
+                (self.assigned_count, "名第一书记已分配未到岗"),
+            )
+            if n
+        ]
+        return "、".join(parts)
+
+
+def ledger_gaps(*, campaign: Campaign, county: Region, user: User) -> LedgerGaps:
+    """The gaps of ``county``'s ledger in ``campaign`` as ``user`` sees them: three counts and
+    the first few of each, a constant number of queries."""
+    # Coverage is the villages' state now, whatever campaign sent the secretary: the one
+    # definition of the assign page, the village list's 未覆盖 and the dashboard.
+    uncovered = uncovered_target_villages(county=county).filter(pk__in=Village.objects.visible_to(user).values("pk")).order_by("code")
+    postings = (
+        Posting.objects.visible_to(user)
+        .filter(campaign=campaign, county=county)
+        .select_related("cadre", "unit", "village")
+        .order_by("cadre__name", "pk")
+    )
+    filed = postings.filter(state=Posting.State.FILED)
+    assigned = postings.filter(state=Posting.State.ASSIGNED)
+    postings_url = reverse("secretaries:list")
+    return LedgerGaps(
+        uncovered_count=uncovered.count(),
+        uncovered=list(uncovered.select_related("township")[:GAPS_LISTED]),
+        filed_count=filed.count(),
+        filed=list(filed[:GAPS_LISTED]),
+        assigned_count=assigned.count(),
+        assigned=list(assigned[:GAPS_LISTED]),
+        links={
+            "uncovered": f"{reverse('villages:list')}?{urlencode({'county': county.code, 'coverage': 'uncovered'})}",
+            "filed": f"{postings_url}?{urlencode({'campaign': campaign.pk, 'state': Posting.State.FILED})}",
+            "assigned": f"{postings_url}?{urlencode({'campaign': campaign.pk, 'state': Posting.State.ASSIGNED})}",
+        },
+    )
 
 
 @dataclass
@@ -152,8 +218,8 @@ def diff_since_previous(submission: Submission) -> SnapshotDiff | None:
 
 
 def history(submission: Submission) -> list[SubmissionEvent]:
-    """The events of this submission and of the returned ones it follows, oldest first: the
-    page shows how it came to be (submitted, returned with a reason, submitted again)."""
+    """The events of this submission and of the returned (or withdrawn) ones it follows, oldest
+    first: the page shows how it came to be (submitted, returned with a reason, submitted again)."""
     chain = []
     node = submission
     while node is not None:
@@ -172,8 +238,8 @@ class RegionStatus:
 
     @property
     def is_missing(self) -> bool:
-        """Nothing submitted or accepted: never sent, or returned and not sent again."""
-        return self.latest is None or self.latest.state == State.RETURNED
+        """Nothing submitted or accepted: never sent, or returned (or withdrawn) and not sent again."""
+        return self.latest is None or self.latest.state in Submission.REOPENED_STATES
 
     @property
     def is_overdue(self) -> bool:
@@ -190,8 +256,9 @@ class RegionStatus:
             if not self.has_rows:
                 return "无台账数据"
             return "逾期未报送" if self.is_overdue else "未报送"
-        if self.latest.state == State.RETURNED:
-            return "已退回，逾期未重报" if self.is_overdue else "已退回，待重新报送"
+        if self.latest.state in Submission.REOPENED_STATES:
+            done = self.latest.get_state_display()
+            return f"{done}，逾期未重报" if self.is_overdue else f"{done}，待重新报送"
         return self.latest.get_state_display() + ("（逾期报送）" if self.is_late else "")
 
 
@@ -299,8 +366,11 @@ def submission_todos(user: User) -> list[Todo]:
     if own is not None and own.has_rows and own.is_missing:
         due = date_format(own.deadline)
         kind = "本县台账" if own.region.level == Region.Level.COUNTY else "本市汇总台账"
-        if own.latest is not None:
+        if own.latest is not None and own.latest.state == State.RETURNED:
             todos.append(Todo(f"{kind}已被退回，待修改后重新报送", 1, _overview_url(campaign)))
+        elif own.latest is not None:
+            again = "逾期未重新报送" if own.is_overdue else "待重新报送"
+            todos.append(Todo(f"{kind}已撤回，{again}（期限{due}）", 1, _overview_url(campaign)))
         elif own.is_overdue:
             todos.append(Todo(f"{kind}逾期未报送（期限{due}）", 1, _overview_url(campaign)))
         else:

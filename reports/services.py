@@ -10,6 +10,8 @@ one SubmissionEvent. Nothing else sets Submission.state.
 - ``city_submit``: 市委组织部 sends the compiled ledger of its counties, signed by the department
   head, with a scan of the signed and stamped paper copy.
 - ``province_accept`` / ``province_return``: 省委组织部 decides on the cities' submissions.
+- ``submission_withdraw``: the submitter (a county, or a city for its compiled ledger) takes
+  back a submission the level above has not decided yet; the region may then submit again.
 
 A submission freezes what it reports when it is made (rows as JSON, both workbooks, SHA-256
 of each): later edits of postings do not reach it. An accepted submission is locked: the region
@@ -40,7 +42,9 @@ from reports.selectors import (
     json_safe,
     latest_submission,
     ledger_columns,
+    ledger_gaps,
     lock_reason,
+    submitting_level,
 )
 from villages.models import Region
 
@@ -122,6 +126,7 @@ def _submit(
     signer: str = "",
     scan: tuple[bytes, str] | None = None,
     check=None,
+    event_note: str = "",
     at: datetime.datetime | None = None,
 ) -> Submission:
     saved = []
@@ -142,7 +147,7 @@ def _submit(
             if seen_latest_id is not None and (latest.pk if latest else 0) != seen_latest_id:
                 raise SubmissionRefused("在您打开报送页面之后，报送情况已有变化，请刷新页面、重新核对后再报送。")
             if check is not None:
-                check(snapshot)
+                event_note = check(snapshot) or event_note
             now = at or timezone.now()
             submission = Submission(
                 campaign=campaign,
@@ -185,7 +190,7 @@ def _submit(
                 at=now,
                 from_state="",
                 to_state=State.SUBMITTED,
-                note=note.strip(),
+                note="；".join(n for n in (note.strip(), event_note) if n),
             )
             return submission
     except BaseException:
@@ -196,17 +201,41 @@ def _submit(
 
 
 def county_submit(
-    *, campaign: Campaign, by: User, note: str = "", seen_latest_id: int | None = None, at: datetime.datetime | None = None
+    *,
+    campaign: Campaign,
+    by: User,
+    note: str = "",
+    seen_latest_id: int | None = None,
+    acknowledge_gaps: bool | None = None,
+    at: datetime.datetime | None = None,
 ) -> Submission:
     """县委组织部 sends its county's ledger and statistics to its city.
 
     ``seen_latest_id``: the latest submission the form showed (0: none); a page opened before
     someone else submitted or the city returned is refused instead of acting on what it did
-    not show. None skips that check (management commands, tests). ``at`` dates the submission
+    not show. None skips that check (management commands, tests). ``acknowledge_gaps``: the
+    county confirmed that it submits although its ledger has gaps (``selectors.ledger_gaps``:
+    uncovered target villages, secretaries filed but not assigned, assigned but not in office);
+    False is refused while there are any, checked again under the lock, and the gaps are
+    written in the event for the city. None skips that check. ``at`` dates the submission
     (loading a past campaign's records: the demo's 2015); by default now."""
     if not roles.can(by, roles.SUBMIT_COUNTY_LEDGER) or by.region is None or by.region.level != Region.Level.COUNTY:
         raise SubmissionRefused("只有县委组织部可以向市委组织部报送县级台账。")
-    return _submit(campaign=campaign, region=by.region, level=Level.COUNTY, by=by, note=note, seen_latest_id=seen_latest_id, at=at)
+    county = by.region
+
+    def check(snapshot: Snapshot) -> str:
+        if acknowledge_gaps is None:
+            return ""
+        gaps = ledger_gaps(campaign=campaign, county=county, user=by)
+        if not gaps.any:
+            return ""
+        if not acknowledge_gaps:
+            raise SubmissionRefused(f"本县台账尚不完整：{gaps.summary()}。请核对后勾选“已知悉以上情况，仍然报送”再报送。")
+        return f"报送时已知悉：{gaps.summary()}"
+
+    return _submit(
+        campaign=campaign, region=county, level=Level.COUNTY, by=by, note=note, seen_latest_id=seen_latest_id, check=check, at=at
+    )
 
 
 def city_submit(*, campaign: Campaign, by: User, signer: str, scan, note: str = "", seen_latest_id: int | None = None) -> Submission:
@@ -219,11 +248,12 @@ def city_submit(*, campaign: Campaign, by: User, signer: str, scan, note: str = 
         raise SubmissionRefused("审核人（部长签字）：请填写签字的部长姓名。")
     scan_data = read_scan(scan)
 
-    def check(snapshot: Snapshot) -> None:
+    def check(snapshot: Snapshot) -> str:
         pending = counties_not_accepted(campaign=campaign, county_ids=counties_with_rows(snapshot.rows))
         if pending:
             names = "、".join(c.name for c in pending)
             raise SubmissionRefused(f"以下县（市、区）的台账尚未被接收：{names}。请先接收各县台账，再报送全市汇总台账。")
+        return ""
 
     return _submit(
         campaign=campaign,
@@ -349,3 +379,55 @@ def province_accept(*, submission: Submission, by: User, note: str = "", expecte
 
 def province_return(*, submission: Submission, by: User, reason: str, expected_state: str | None = None) -> Submission:
     return _decide(submission.pk, by=by, level=Level.CITY, action="return", note=_reason(reason), expected_state=expected_state)
+
+
+# --- withdrawing ----------------------------------------------------------------------------
+def may_withdraw(*, submission: Submission, user: User) -> bool:
+    """The submitting department itself: its own region, holding the capability to submit at
+    the submission's level. Whether the state still allows it is the service's check."""
+    return user.region_id is not None and user.region_id == submission.region_id and submitting_level(user) == submission.level
+
+
+@transaction.atomic
+def submission_withdraw(*, submission: Submission, by: User, reason: str, expected_state: str | None = None) -> Submission:
+    """The submitter takes back its submission while the level above has not decided: a county
+    from its city (a city its compiled ledger from the province). The level above no longer
+    sees it as waiting; the region submits again, and that submission points back to this one.
+    Refused, with the decision that came first, once the level above has accepted or returned it."""
+    if not reason.strip():
+        raise SubmissionRefused("撤回理由：请填写撤回的理由（上级将看到）。")
+    # The same row lock as a decision: a withdrawal and the city's accept at the same moment
+    # queue here, and whichever comes second finds the state changed.
+    locked = (
+        Submission.objects.visible_to(by)
+        .without_snapshot()
+        .select_for_update(of=("self",))
+        .select_related("region", "campaign")
+        .filter(pk=submission.pk)
+        .first()
+    )
+    if locked is None:
+        raise Submission.DoesNotExist("没有这份报送，或不在您的管辖范围内。")
+    if not may_withdraw(submission=locked, user=by):
+        raise SubmissionRefused(f"只有{locked.region.name}的报送单位本身可以撤回这份{locked.get_level_display()}。")
+    above = "市委组织部" if locked.level == Level.COUNTY else "省委组织部"
+    if locked.state != State.SUBMITTED or (expected_state and expected_state != State.SUBMITTED):
+        if locked.state == State.ACCEPTED:
+            raise SubmissionRefused(f"{above}已接收这份{locked.get_level_display()}，不能撤回；如需修改，须由{above}退回。")
+        if locked.state == State.RETURNED:
+            raise SubmissionRefused(f"{above}已退回这份{locked.get_level_display()}，无需撤回，请修改后重新报送。")
+        raise SubmissionRefused(f"该报送当前为“{locked.get_state_display()}”，不能撤回（可能已被他人处理，请刷新页面）。")
+    before = locked.state
+    locked.state = State.WITHDRAWN
+    locked.save(update_fields=["state"])
+    SubmissionEvent.objects.create(
+        submission=locked,
+        action=SubmissionEvent.Action.WITHDRAW,
+        actor=by,
+        actor_role=by.role,
+        at=timezone.now(),
+        from_state=before,
+        to_state=State.WITHDRAWN,
+        note=reason.strip(),
+    )
+    return locked

@@ -20,9 +20,9 @@ from dispatch import roles
 from dispatch.models import Campaign
 from dispatch.selectors import chosen_campaign
 from reports import selectors, services
-from reports.models import Submission, deadline_for
+from reports.models import Submission, SubmissionEvent, deadline_for
 from reports.services import DECISIONS, SubmissionRefused
-from reports.submission_forms import DECISION_FORMS, CitySubmitForm, CountySubmitForm
+from reports.submission_forms import DECISION_FORMS, CitySubmitForm, CountySubmitForm, WithdrawForm
 from secretaries.forms import errors_text
 
 # Columns of the snapshot shown on the page; the frozen 附表3 has them all.
@@ -61,6 +61,8 @@ def submission_detail(request, pk: int):
     ]
     own_region = user.region_id == submission.region_id
     latest = selectors.latest_submission(campaign=submission.campaign, region=submission.region)
+    may_withdraw = submission.state == Submission.State.SUBMITTED and services.may_withdraw(submission=submission, user=user)
+    withdrawal = submission.events.filter(action=SubmissionEvent.Action.WITHDRAW).select_related("actor").last()
     keys = {key for key, _ in submission.columns}
     columns = [[key, label] for key, label in submission.columns if key in PAGE_COLUMNS and key in keys]
     return render(
@@ -69,6 +71,8 @@ def submission_detail(request, pk: int):
         {
             "submission": submission,
             "decisions": decisions,
+            "withdraw_form": WithdrawForm(initial={"expected_state": submission.state}, prefix="withdraw") if may_withdraw else None,
+            "withdrawal": withdrawal,
             "events": selectors.history(submission),
             "diff": selectors.diff_since_previous(submission),
             "columns": columns,
@@ -78,7 +82,7 @@ def submission_detail(request, pk: int):
             "lock_reason": selectors.lock_reason(submission) if own_region and submission.is_locked else "",
             "own_region": own_region,
             "may_resubmit": own_region
-            and submission.state == Submission.State.RETURNED
+            and submission.state in Submission.REOPENED_STATES
             and latest is not None
             and latest.pk == submission.pk,
         },
@@ -99,8 +103,15 @@ def submission_new(request):
         return redirect("submissions:list")
     form_class = CitySubmitForm if level == Submission.Level.CITY else CountySubmitForm
     latest = selectors.latest_submission(campaign=campaign, region=user.region)
+    # A county's ledger's gaps, listed for an explicit confirmation (none while it cannot submit).
+    lock = selectors.lock_reason(latest)
+    gaps = None
+    if level == Submission.Level.COUNTY and not lock:
+        gaps = selectors.ledger_gaps(campaign=campaign, county=user.region, user=user)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
+        if gaps is not None:
+            form.require_acknowledgement(gaps)
         if not form.is_valid():
             messages.error(request, f"未能报送：{errors_text(form)}")
         else:
@@ -116,17 +127,25 @@ def submission_new(request):
                         seen_latest_id=data["seen_latest"],
                     )
                 else:
-                    submission = services.county_submit(campaign=campaign, by=user, note=data["note"], seen_latest_id=data["seen_latest"])
+                    submission = services.county_submit(
+                        campaign=campaign,
+                        by=user,
+                        note=data["note"],
+                        seen_latest_id=data["seen_latest"],
+                        acknowledge_gaps=data.get("acknowledge", False),
+                    )
             except SubmissionRefused as e:
                 messages.error(request, f"未能报送：{e}")
             else:
                 messages.success(
-                    request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count} 条台账记录）。"
+                    request, f"已报送{submission.region.name}{submission.get_level_display()}（{submission.row_count:,} 条台账记录）。"
                 )
                 return redirect("submissions:detail", pk=submission.pk)
         return redirect("submissions:new")
-    lock = selectors.lock_reason(latest)
     preview = None if lock else selectors.take_preview(campaign=campaign, region=user.region, user=user, previous=latest)
+    form = form_class(initial={"seen_latest": latest.pk if latest else 0})
+    if gaps is not None:
+        form.require_acknowledgement(gaps)
     return render(
         request,
         "reports/submission_new.html",
@@ -138,7 +157,8 @@ def submission_new(request):
             "latest": latest,
             "lock_reason": lock,
             "preview": preview,
-            "form": form_class(initial={"seen_latest": latest.pk if latest else 0}),
+            "gaps": gaps,
+            "form": form,
         },
     )
 
@@ -176,6 +196,27 @@ def submission_decide(request, pk: int, action: str):
         raise Http404("没有这份报送，或不在您的管辖范围内。") from None
     else:
         messages.success(request, f"已{label}{submission.region.name}的{submission.get_level_display()}。")
+    return redirect("submissions:detail", pk=submission.pk)
+
+
+@require_POST
+def submission_withdraw(request, pk: int):
+    """The submitter takes back a submission the level above has not decided yet."""
+    submission = get_object_or_404(_scoped(request).without_snapshot(), pk=pk)
+    form = WithdrawForm(request.POST, prefix="withdraw")
+    if not form.is_valid():
+        messages.error(request, f"未能撤回：{errors_text(form)}")
+        return redirect("submissions:detail", pk=submission.pk)
+    try:
+        services.submission_withdraw(
+            submission=submission, by=request.user, reason=form.cleaned_data["reason"], expected_state=form.cleaned_data["expected_state"]
+        )
+    except SubmissionRefused as e:
+        messages.error(request, f"未能撤回：{e}")
+    except Submission.DoesNotExist:
+        raise Http404("没有这份报送，或不在您的管辖范围内。") from None
+    else:
+        messages.success(request, f"已撤回{submission.region.name}的{submission.get_level_display()}；修改后可重新报送。")
     return redirect("submissions:detail", pk=submission.pk)
 
 

@@ -39,6 +39,8 @@ from secretaries.services import CadresRefused, cadres_create, cadres_update, po
 
 State = Posting.State
 
+# A cadre registered by another unit: the message names neither him nor that unit.
+OTHER_UNITS_CADRE = "该身份证号已由其他单位登记，一人只能由一个单位报名。如确属本单位人员，请联系省委组织部组织指导处核实。"
 MAX_LENGTH = {f: Cadre._meta.get_field(f).max_length for f in ("name", "position", "phone")}
 SEX_BY_WORD = {"男": Cadre.Sex.MALE, "女": Cadre.Sex.FEMALE}
 ETHNICITY_BY_WORD = {**{e: e for e in ETHNICITIES}, **{e[:-1]: e for e in ETHNICITIES if e.endswith("族")}}
@@ -75,26 +77,66 @@ CHOICE_HINT = {
 }
 
 ROSTER_COLUMNS = [
-    Column("name", "姓名", ("名字",), required=True, parser=Text(MAX_LENGTH["name"], kind="name"), width=10),
-    Column("id_number", "公民身份证号", ("身份证号", "身份证号码", "公民身份号码"), required=True, parser=Text(kind="code"), width=20),
-    Column("sex", "性别", (), parser=Choice(SEX_BY_WORD, hint="应填 男 或 女"), width=6),
-    Column("birth_date", "出生年月", ("出生日期", "出生年月日"), parser=DATE, width=10),
-    Column("ethnicity", "民族", (), parser=Choice(ETHNICITY_BY_WORD, hint="应填56个民族之一，如 汉族 或 汉"), width=8),
-    Column("education", "学历", ("文化程度",), parser=Choice(EDUCATION_BY_WORD, hint=CHOICE_HINT["education"]), width=10),
-    Column("political_status", "政治面貌", (), parser=Choice(POLITICAL_BY_WORD, default=Cadre.PoliticalStatus.OTHER), width=12),
-    Column("party_join_date", "入党时间", ("入党日期",), parser=DATE, width=10),
-    Column("work_start_date", "参加工作时间", ("参加工作日期", "工作时间"), required=True, parser=DATE, width=12),
-    Column("position", "职务", ("现任职务", "职务（岗位）"), parser=Text(MAX_LENGTH["position"]), width=20),
-    Column("rank", "职级", ("级别", "职务级别"), parser=Choice(RANK_BY_WORD, hint=CHOICE_HINT["rank"]), width=10),
-    Column("source", "干部类别", ("人员类别", "类别"), parser=Choice(SOURCE_BY_WORD, hint=CHOICE_HINT["source"]), width=16),
-    Column("is_27th_batch", "第27批农村工作队员", ("省委第27批农村工作队员", "是否第27批农村工作队员"), parser=FLAG, width=10),
-    Column("has_rural_experience", "有农村工作经验", ("是否有农村工作经验", "农村工作经验"), parser=FLAG, width=10),
-    Column("has_agriculture_expertise", "有涉农专业技术特长", ("是否有涉农专业技术特长", "涉农专业技术特长"), parser=FLAG, width=10),
-    Column("is_township_cadre", "乡镇干部", ("是否乡镇干部",), parser=FLAG, width=8),
-    Column("fit_for_duty", "身体健康", ("身体状况", "具有正常履行职责的身体条件", "身体是否健康"), parser=FLAG, width=8),
-    Column("phone", "联系电话", ("电话", "手机", "手机号码", "联系方式"), parser=Text(MAX_LENGTH["phone"], kind="code"), width=14),
+    Column("name", "姓名", ("名字",), required=True, parser=Text(MAX_LENGTH["name"], kind="name"), width=10, example="刘春梅"),
+    Column(
+        "id_number",
+        "公民身份证号",
+        ("身份证号", "身份证号码", "公民身份号码"),
+        required=True,
+        parser=Text(kind="code"),
+        width=20,
+        example="140929198604120628",
+    ),
+    Column("sex", "性别", (), parser=Choice(SEX_BY_WORD, hint="应填 男 或 女"), width=6, example="女"),
+    Column("birth_date", "出生年月", ("出生日期", "出生年月日"), parser=DATE, width=10, example="1986.04"),
+    Column("ethnicity", "民族", (), parser=Choice(ETHNICITY_BY_WORD, hint="应填56个民族之一，如 汉族 或 汉"), width=8, example="汉族"),
+    Column(
+        "education", "学历", ("文化程度",), parser=Choice(EDUCATION_BY_WORD, hint=CHOICE_HINT["education"]), width=10, example="大学本科"
+    ),
+    Column(
+        "political_status",
+        "政治面貌",
+        (),
+        parser=Choice(POLITICAL_BY_WORD, default=Cadre.PoliticalStatus.OTHER),
+        width=12,
+        example="中共党员",
+    ),
+    Column("party_join_date", "入党时间", ("入党日期",), parser=DATE, width=10, example="2008.06"),
+    Column("work_start_date", "参加工作时间", ("参加工作日期", "工作时间"), required=True, parser=DATE, width=12, example="2009.07"),
+    Column("position", "职务", ("现任职务", "职务（岗位）"), parser=Text(MAX_LENGTH["position"]), width=20, example="科员"),
+    Column("rank", "职级", ("级别", "职务级别"), parser=Choice(RANK_BY_WORD, hint=CHOICE_HINT["rank"]), width=10, example="科员"),
+    Column(
+        "source",
+        "干部类别",
+        ("人员类别", "类别"),
+        parser=Choice(SOURCE_BY_WORD, hint=CHOICE_HINT["source"]),
+        width=16,
+        example="优秀年轻干部",
+    ),
+    Column(
+        "is_27th_batch", "第27批农村工作队员", ("省委第27批农村工作队员", "是否第27批农村工作队员"), parser=FLAG, width=10, example="否"
+    ),
+    Column("has_rural_experience", "有农村工作经验", ("是否有农村工作经验", "农村工作经验"), parser=FLAG, width=10, example="是"),
+    Column(
+        "has_agriculture_expertise",
+        "有涉农专业技术特长",
+        ("是否有涉农专业技术特长", "涉农专业技术特长"),
+        parser=FLAG,
+        width=10,
+        example="否",
+    ),
+    Column("is_township_cadre", "乡镇干部", ("是否乡镇干部",), parser=FLAG, width=8, example="否"),
+    Column("fit_for_duty", "身体健康", ("身体状况", "具有正常履行职责的身体条件", "身体是否健康"), parser=FLAG, width=8, example="是"),
+    Column(
+        "phone",
+        "联系电话",
+        ("电话", "手机", "手机号码", "联系方式"),
+        parser=Text(MAX_LENGTH["phone"], kind="code"),
+        width=14,
+        example="13800000000",
+    ),
     # Not a cadre's field: whether a withdrawn or rejected applicant applies again (see above).
-    Column("reapply", "重新报名", ("是否重新报名",), parser=FLAG, width=8),
+    Column("reapply", "重新报名", ("是否重新报名",), parser=FLAG, width=8, example=""),
 ]
 
 HEADER = {c.key: c.header for c in ROSTER_COLUMNS}
@@ -331,7 +373,9 @@ class RosterResource(AdminImport, TwoStageImport, resources.ModelResource):
         for row, number, values, month_only, reapply, errors in parsed:
             cadre = existing.get(number) if number else None
             if cadre is not None and cadre["unit_id"] != self.unit.pk:
-                self.error(errors, row, "id_number", f"已是{cadre['unit__name']}的干部（{cadre['name']}），一人只能由一个单位报名。")
+                # Who he is and which unit holds him is not this unit's to know (PIPL): say only
+                # that the number is registered elsewhere and whom to ask.
+                self.error(errors, row, "id_number", OTHER_UNITS_CADRE)
             elif cadre is not None and number in ended_here and reapply is None:
                 self.error(
                     errors,

@@ -14,6 +14,7 @@ roster_import = roster_views.RosterImportPages(
     title="导入报名人员名单",
     item="人",
     key_label="身份证号",
+    export=("roster:export", "导出本单位报名人员名单", roles.EXPORT_ROSTER),
 )
 
 urlpatterns: list = [

@@ -68,12 +68,19 @@ class DiarySearchForm(forms.Form):
     duty = forms.ChoiceField(label="职责", required=False, choices=[("", "全部"), *Duty.choices])
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), ("submitted", "已提交"), ("draft", "我的草稿")])
 
+    # Above this many secretaries in scope (a city, the province) the page offers no drop-down of
+    # them — thousands of options on every load — and the name goes in 关键词; ?posting= from a
+    # secretary's page still narrows the list.
+    MAX_CHOICES = 300
+
     def __init__(self, *args, postings, **kwargs):
         super().__init__(*args, **kwargs)
         if postings is None:
             del self.fields["posting"]
         else:
             self.fields["posting"].queryset = postings
+            if postings.count() > self.MAX_CHOICES:
+                self.fields["posting"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()

@@ -22,9 +22,14 @@ PAGE_SIZE = 50
 
 
 def _reference_day(posting: Posting) -> datetime.date:
-    """The day the page speaks of: today, or the last day of a term already over."""
+    """The day the page speaks of: today; for a term already over, the last day of it with a
+    diary entry (else its last day), so that the page shows the term's last records, not an
+    empty month after it."""
     today = selectors.today()
-    return min(today, posting.end_date) if posting.end_date else today
+    if posting.end_date is None or posting.end_date >= today:
+        return today
+    last_entry = DiaryEntry.objects.filter(posting=posting, state=DiaryEntry.State.SUBMITTED).aggregate(last=Max("date"))["last"]
+    return min(last_entry or posting.end_date, posting.end_date)
 
 
 def _posting_page(request, posting: Posting, *, own: bool):
@@ -75,8 +80,8 @@ def secretary_detail(request, posting_id: int):
 
 
 def _month_of_list(request, postings) -> tuple[int, int]:
-    """?month=YYYY-MM; by default this month, or the last month of the latest term if every
-    term in the list is over (a past campaign's secretaries)."""
+    """?month=YYYY-MM; by default this month, or, if every term in the list is over (a past
+    campaign's secretaries), the last month with a diary entry within them."""
     value = request.GET.get("month")
     if value:
         try:
@@ -86,7 +91,10 @@ def _month_of_list(request, postings) -> tuple[int, int]:
         return day.year, day.month
     today = selectors.today()
     latest_end = postings.aggregate(latest=Max("end_date"))["latest"]
-    day = min(today, latest_end) if latest_end else today
+    day = today
+    if latest_end and latest_end < today:
+        last_entry = DiaryEntry.objects.filter(posting__in=postings, state=DiaryEntry.State.SUBMITTED).aggregate(last=Max("date"))["last"]
+        day = min(last_entry or latest_end, latest_end)
     return day.year, day.month
 
 

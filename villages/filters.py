@@ -29,10 +29,12 @@ CATEGORY_CONDITIONS = {
 # reverse relation of secretaries' postings (``postings``), named by its path so that this app
 # does not import the secretaries app. A village has at most one assigned or in-office posting
 # at a time (a constraint on Posting), so these joins never repeat a village.
+# 未覆盖 is the dashboard's figure: target villages (两类村) without a secretary — coverage is
+# of the target villages (全覆盖), so a village outside both categories is never "uncovered".
 COVERAGE_CONDITIONS = {
     "in_office": ("在任", Q(postings__state="in_office")),
     "assigned": ("已分配未到任", Q(postings__state="assigned")),
-    "uncovered": ("未覆盖", ~Q(postings__state__in=["assigned", "in_office"])),
+    "uncovered": ("未覆盖的两类村", TARGET & ~Q(postings__state__in=["assigned", "in_office"])),
 }
 
 

@@ -12,7 +12,7 @@ from import_export import resources
 
 from core.bulk import update_rows
 from core.columns import display_value
-from core.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
+from core.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
 from core.scope import Scope
 from core.spreadsheets import Table
@@ -57,14 +57,32 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
         self.names = RegionNames(levels=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
         self.seen_codes: dict[str, int] = {}
         self.seen_names: dict[tuple, int] = {}
+        # A county's user imports its own county's villages: the county column may be left out.
+        prefix = self.scope.region_prefix or ""
+        county = self.names.by_code.get(prefix) if not self.scope.everything else None
+        self.scope_county = county if county is not None and county.level == Region.Level.COUNTY else None
+        if "county" not in self.present and "code" not in self.present and self.scope_county is None:
+            raise FileRefused(
+                f"缺少必需的列：{self.header['county']}。文件没有统计用区划代码列，您的管辖范围（{self.scope_label or '未设置'}）"
+                f"也不能确定村所属的县，请加上“{self.header['county']}”列或 12 位统计用区划代码列。"
+            )
 
     def _county(self, record: dict, row: int, errors: list) -> Region | None:
         name = record["county"]
+        code = record.get("code", "")
         if not name:
-            errors.append(RowError(row, self.header["county"], "不能为空。"))
+            # The county comes from the code's first 6 digits, or from a county user's scope.
+            if CODE.match(code):
+                county = self.names.by_code.get(code[:6])
+                if county is None or county.level != Region.Level.COUNTY:
+                    errors.append(RowError(row, self.header["code"], f"代码前6位 {code[:6]} 不是本系统中的县级区划。"))
+                    return None
+                return county
+            if self.scope_county is not None:
+                return self.scope_county
+            errors.append(RowError(row, self.header["county"], "不能为空：本行没有12位统计用区划代码，无法确定所属县（市、区）。"))
             return None
         counties = self.names.counties(name, city=record.get("city", ""))
-        code = record.get("code", "")
         if CODE.match(code):
             county = self.names.by_code.get(code[:6])
             if county is None or county.level != Region.Level.COUNTY:

@@ -21,5 +21,6 @@ def village_urlpatterns(*, view: Capability, export: Capability, import_: Capabi
         item="个村",
         key_label="统计用区划代码",
         help_template="villages/import_help.html",
+        export=("villages:export", "导出村名单", export),
     )
     return [*pages.urlpatterns(), path("import/", include(village_import.urlpatterns()))]

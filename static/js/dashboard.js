@@ -1,7 +1,7 @@
 // Draws the dashboard's charts with ECharts (static/vendor/echarts, no CDN). Each chart is a
 // <div data-chart="ID"> whose data is the JSON of <script id="ID" type="application/json">,
 // written by Django's json_script: {categories, series: [{name, color, data, links, stack?,
-// colors?}], horizontal, unit}. No data is ever evaluated as code. Clicking a bar opens the
+// colors?}], horizontal, unit, log}. No data is ever evaluated as code. Clicking a bar opens the
 // list behind it (the same link as the number in the table below the chart).
 (function () {
   "use strict";
@@ -18,8 +18,10 @@
       axisTick: { alignWithLabel: true },
       axisLabel: { interval: 0, fontFamily: FONT, fontSize: 12, rotate: data.horizontal ? 0 : (data.categories.length > 6 ? 30 : 0) },
     };
-    // The unit is in the tooltip and the table's caption: an axis name would be clipped.
-    var valueAxis = { type: "value", minInterval: 1 };
+    // The unit is in the tooltip and the table's caption: an axis name would be clipped. A
+    // logarithmic axis (data.log) keeps small steps visible beside one that dwarfs them; it
+    // cannot show 0, so those bars are left out (the table and the labels give every count).
+    var valueAxis = data.log ? { type: "log", logBase: 10, min: 1 } : { type: "value", minInterval: 1 };
     var stacked = data.series.some(function (s) { return s.stack; });
     return {
       animation: false,
@@ -43,6 +45,7 @@
           stack: s.stack,
           barMaxWidth: 28,
           data: s.data.map(function (value, i) {
+            if (data.log && value <= 0) value = null;
             return s.colors ? { value: value, itemStyle: { color: s.colors[i] } } : value;
           }),
           label: {

@@ -59,7 +59,7 @@ def test_password_change_checks_the_old_password_and_rejects_weak_ones(client, k
     client.force_login(kelan_user)
     url = reverse("password_change")
     response = client.post(url, {"old_password": "nope", "new_password1": "Xk8#pq2!vRt", "new_password2": "Xk8#pq2!vRt"})
-    assert "你的旧密码不正确" in response.content.decode()
+    assert "您的旧密码不正确" in response.content.decode()
     response = client.post(url, {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
     assert "密码太短" in response.content.decode() or "密码只包含数字" in response.content.decode()
     kelan_user.refresh_from_db()

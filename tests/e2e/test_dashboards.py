@@ -35,6 +35,14 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     expect(xinzhou.get_by_test_id("uncovered")).to_have_text(f"{uncovered:,}")
     expect(page.get_by_test_id("pipeline-in_office").get_by_test_id("count")).to_have_text("3")
     expect(page.get_by_test_id("quota-total").get_by_test_id("quota")).to_have_text("148")
+    # The quota chart: the 15 units furthest from their quota; the table below has them all.
+    expect(page.get_by_test_id("quota-order")).to_contain_text("图中为缺额最多的前 15 个单位")
+    rows = page.get_by_test_id("quota-table").locator("tbody tr")
+    assert rows.count() > 15
+    shortfalls = [int(t) for t in rows.locator("[data-testid=missing]").all_inner_texts()]
+    assert shortfalls == sorted(shortfalls, reverse=True)
+    first = rows.first.locator("th").inner_text()
+    expect(page.get_by_test_id("chart-quota").locator("svg text", has_text=first).first).to_be_attached()
     expect(page.get_by_test_id("submission-140900").get_by_test_id("status")).to_have_text("逾期未报送")
     assert blocked == []  # nothing from outside the site: no CDN
     screenshot("dashboard-province")
@@ -42,7 +50,7 @@ def test_the_province_reads_the_dashboard_and_opens_a_city_s_uncovered_villages(
     xinzhou.get_by_test_id("uncovered").get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/villages/\?city=140900&category=target&coverage=uncovered$"))
     expect(page.get_by_test_id("result-count")).to_contain_text(f"共 {uncovered:,} 个村")
-    expect(page.get_by_label("第一书记").locator("option:checked")).to_have_text("未覆盖")
+    expect(page.get_by_label("第一书记").locator("option:checked")).to_have_text("未覆盖的两类村")
     screenshot("dashboard-province-uncovered-list")
 
 

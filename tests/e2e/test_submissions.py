@@ -3,6 +3,7 @@ resubmission whose changes the city sees on the page. The demo (`load_demo`) has
 county ledgers accepted already, so the city can compile once 岢岚县's is in."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -10,10 +11,13 @@ from playwright.sync_api import expect
 
 from dispatch.models import Campaign
 from reports.models import Submission
+from reports.services import city_accept
 from secretaries.models import Posting
 from secretaries.services import posting_assign, posting_end_term, posting_recall, posting_take_office, uncovered_target_villages
 from tests.e2e.conftest import ARTIFACTS
-from tests.reports.test_submissions import PDF
+from tests.reports.test_submission_gaps import gappy  # noqa: F401  (the gaps' fixtures)
+from tests.reports.test_submissions import PDF, categories, kelan_postings  # noqa: F401
+from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401
 
 
 @pytest.fixture
@@ -50,11 +54,14 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     page.get_by_test_id("submit-link").click()
     expect(page.get_by_test_id("row-count")).to_have_text(str(len(in_office)))
     page.get_by_label("报送说明").fill("岢岚县第一书记工作台账，请审核。")
+    # The demo leaves 岢岚县 villages uncovered and secretaries waiting: listed, confirmed.
+    expect(page.get_by_test_id("gaps-summary")).to_contain_text("个两类村没有第一书记")
+    page.get_by_label("已知悉以上情况，仍然报送").check()
     screenshot("submission-county-new")
     page.get_by_role("button", name="报送").click()
     expect(page.locator(".message.success")).to_contain_text(f"已报送岢岚县县级台账（{len(in_office)} 条台账记录）")
     expect(page.get_by_test_id("state")).to_have_text("已报送待接收")
-    expect(page.get_by_test_id("no-actions")).to_be_visible()
+    expect(page.get_by_role("button", name="撤回报送")).to_be_visible()
 
     # 忻州市委组织部 finds it in its 待办 and returns it.
     as_user("xinzhou")
@@ -84,6 +91,7 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     expect(page.get_by_test_id("preview-diff")).to_contain_text(f"新增：{sun.cadre.name}")
     expect(page.get_by_test_id("preview-diff")).to_contain_text(f"移除：{wang.cadre.name}")
     screenshot("submission-county-resubmit")
+    page.get_by_label("已知悉以上情况，仍然报送").check()
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_test_id("state")).to_have_text("已报送待接收")
 
@@ -145,6 +153,9 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     total = page.get_by_test_id("coverage-total")
     expect(total.get_by_test_id("targets")).to_have_text("9,896")
     expect(total.get_by_test_id("in_office")).to_have_text("9,394")
+    # 9,394 in office beside a few dozen at each earlier step: a logarithmic axis, said so.
+    expect(page.get_by_test_id("pipeline-log-note")).to_be_visible()
+    expect(page.get_by_test_id("chart-pipeline").locator("svg text", has_text=re.compile(r"^1,?000$")).first).to_be_attached()
     screenshot("demo-dashboard-province")
     page.goto(f"{live_server.url}/annexes/4/")
     expect(page.locator("tr.total").last).to_contain_text("9,395")
@@ -160,3 +171,67 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
     page.screenshot(path=str(ARTIFACTS / "demo-annex3-province-page2-top.png"))
     page.get_by_role("navigation", name="分页").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "demo-annex3-province-page2-pager.png"))
+
+
+def test_the_county_is_warned_of_gaps_submits_then_withdraws_before_the_city_decides(
+    page, live_server, login, screenshot, media, gappy, kelan_user, xinzhou_user
+):
+    def as_user(username):
+        page.context.clear_cookies()
+        login(username)
+
+    # The submit page lists what the ledger leaves out, each with a link, and wants a tick.
+    as_user("kelan")
+    page.goto(f"{live_server.url}/submissions/new/")
+    gaps = page.get_by_test_id("gaps")
+    expect(page.get_by_test_id("gaps-summary")).to_contain_text(
+        "1 个两类村没有第一书记、1 名第一书记已备案未分配到村、1 名第一书记已分配未到岗"
+    )
+    expect(gaps.get_by_test_id("gaps-filed").get_by_role("link", name="孙丽华")).to_have_attribute(
+        "href", f"/postings/{gappy['filed'].pk}/"
+    )
+    expect(gaps.get_by_test_id("gaps-assigned").get_by_role("link", name="周建军")).to_be_visible()
+    expect(gaps.get_by_test_id("gaps-uncovered").locator("a")).to_have_count(1)
+    screenshot("submission-county-gaps")
+    acknowledge = page.get_by_label("已知悉以上情况，仍然报送")
+    expect(acknowledge).to_have_attribute("required", "")
+    page.get_by_role("button", name="报送").click()  # the browser stops it: the tick is required
+    assert not Submission.objects.exists()
+    acknowledge.check()
+    page.get_by_role("button", name="报送").click()
+    expect(page.get_by_test_id("state")).to_have_text("已报送待接收")
+    expect(page.get_by_test_id("history")).to_contain_text("报送时已知悉：1 个两类村没有第一书记")
+
+    # The county takes it back before the city decides.
+    page.get_by_label("撤回理由").fill("周建军到岗后一并报送")
+    screenshot("submission-county-withdraw")
+    page.get_by_role("button", name="撤回报送").click()
+    expect(page.locator(".message.success")).to_contain_text("已撤回岢岚县的县级台账")
+    expect(page.get_by_test_id("state")).to_have_text("已撤回")
+    expect(page.get_by_test_id("withdrawal")).to_contain_text("周建军到岗后一并报送")
+    expect(page.get_by_test_id("resubmit-link")).to_be_visible()
+    screenshot("submission-county-withdrawn")
+
+    # The city no longer has it waiting and cannot decide it.
+    as_user("xinzhou")
+    page.goto(f"{live_server.url}/submissions/")
+    row = page.locator("tr[data-region=岢岚县]")
+    expect(row).to_contain_text("已撤回")
+    expect(row.get_by_role("link", name="查看并处理")).to_have_count(0)
+    row.get_by_role("link", name="查看").click()
+    expect(page.get_by_test_id("no-actions")).to_be_visible()
+    screenshot("submission-city-sees-withdrawn")
+
+    # Once the city has accepted a new submission, withdrawing it is refused with a message.
+    as_user("kelan")
+    page.goto(f"{live_server.url}/submissions/new/")
+    page.get_by_label("已知悉以上情况，仍然报送").check()
+    page.get_by_role("button", name="报送").click()
+    expect(page.get_by_test_id("state")).to_have_text("已报送待接收")
+    resubmitted = Submission.objects.get(state="submitted")
+    city_accept(submission=resubmitted, by=xinzhou_user)  # in another office, while the page is open
+    page.get_by_label("撤回理由").fill("再改一处")
+    page.get_by_role("button", name="撤回报送").click()
+    expect(page.locator(".message.error")).to_contain_text("未能撤回：市委组织部已接收这份县级台账，不能撤回")
+    expect(page.get_by_test_id("state")).to_have_text("已接收")
+    assert Submission.objects.get(pk=resubmitted.pk).state == "accepted"

@@ -59,3 +59,29 @@ def test_county_fixes_three_bad_rows_then_imports_and_finds_the_villages(page, l
     expect(page.locator("table")).to_contain_text("乔家湾村")
     expect(page.locator("table")).to_contain_text("两类兼有")
     screenshot("import-found-in-list")
+
+
+def test_the_upload_page_offers_a_template_and_takes_a_county_list_without_a_county_column(
+    page, live_server, login, kelan_user, screenshot, tmp_path
+):
+    login("kelan")
+    page.goto(f"{live_server.url}/villages/import/")
+    with page.expect_download() as download:
+        page.get_by_test_id("template-link").click()
+    assert download.value.suggested_filename == "导入村名单模板.xlsx"
+    expect(page.get_by_test_id("export-link")).to_have_attribute("href", "/villages/export/")
+    screenshot("import-upload-template")
+
+    # The clerk's own list: a title naming the county, 12-digit codes, no county column.
+    path = tmp_path / "岢岚县两类村名单.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            [["序号", "村代码", "乡镇", "村名称", "是否软弱涣散村"], [1, "140929100201", "岚漪镇", "西街村", "√"]],
+            title="岢岚县“两类村”名单（2015年）",
+        )
+    )
+    page.get_by_label("选择文件").set_input_files(path)
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.get_by_test_id("updated")).to_have_text("1")
+    expect(page.get_by_test_id("error-count")).to_have_text("0")
+    screenshot("import-preview-no-county-column")

@@ -325,11 +325,12 @@ class TestPages:
         login(client, kelan_user)
         page = client.get(reverse("submissions:new"))
         assert page.status_code == 200 and 'data-testid="row-count">3<' in page.content.decode()
-        response = client.post(reverse("submissions:new"), {"seen_latest": 0, "note": "请审核"})
+        # The fixture leaves target villages uncovered: the county confirms it knows.
+        response = client.post(reverse("submissions:new"), {"seen_latest": 0, "note": "请审核", "acknowledge": "on"})
         submission = Submission.objects.get()
         assert response.url == reverse("submissions:detail", args=[submission.pk]) and submission.note == "请审核"
         # A double click: the second post is refused with a message and changes nothing.
-        response = client.post(reverse("submissions:new"), {"seen_latest": 0}, follow=True)
+        response = client.post(reverse("submissions:new"), {"seen_latest": 0, "acknowledge": "on"}, follow=True)
         assert "已报送，正等待市委组织部接收，不能重复报送" in response.content.decode()
         assert Submission.objects.count() == 1
         city_accept(submission=submission, by=xinzhou_user)

@@ -144,11 +144,12 @@ def test_every_error_at_once_and_nothing_written(unit_user, campaign, regions):
         "第3行 性别：与身份证号不符：身份证号表明性别为女。",
         "第3行 出生年月：与身份证号不符：身份证号中的出生日期是 1990年11月。",
         "第4行 民族：无法识别“火星族”，应填56个民族之一，如 汉族 或 汉。",
-        f"第5行 身份证号：已是{other.name}的干部（周平），一人只能由一个单位报名。",
+        "第5行 身份证号：该身份证号已由其他单位登记，一人只能由一个单位报名。如确属本单位人员，请联系省委组织部组织指导处核实。",
         "第6行 身份证号：与第3行的身份证号重复。",
         "第7行 职级：无法识别“正处长”，应填 处级以上、科级 或 科级以下（也可填 正处、副处、正科、副科、科员、办事员）。",
         "第7行 参加工作时间：不能为空。",
     ]
+    assert other.name not in " ".join(errors_of(batch))  # the other unit is not named (PIPL)
     from core.importing import ImportRefused
 
     with pytest.raises(ImportRefused):

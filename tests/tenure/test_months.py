@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tenure.absences import absence_record
 from tenure.models import CalendarYear, DiaryEntry, OfficialAbsence, PresenceMonth, PresenceMonthEvent
 from tenure.months import month_confirm, month_reopen, months_waiting
-from tests.factories import PASSWORD
 from tests.tenure.presence_fixtures import *  # noqa: F403
 
 D = datetime.date
@@ -22,7 +21,7 @@ def diary_days(posting, days, *, by):
 
 
 def client_for(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
