@@ -117,12 +117,6 @@ def secretary_posting(kelan_county_unit_user, kelan_user, lanyi_village):
 
 
 @pytest.fixture
-def unlinked_secretary_user(regions):
-    """A 第一书记 user with no account tied to a posting (made by hand, not by 履岗任职): sees nothing."""
-    return UserFactory(username="shuji_unlinked", full_name="赵未关联", role=Role.SECRETARY, region=region("140929100"))
-
-
-@pytest.fixture
 def secretary_user(secretary_posting):
     """The demo's shuji: a secretary in office in 岢岚县 (岚漪镇), his account opened by 履岗任职."""
     return secretary_login(secretary_posting, username="shuji")
