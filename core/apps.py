@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = "导入记录"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.security import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="core.start_session_clock")

@@ -69,3 +69,60 @@ def lockout_response(request, original_response=None, credentials=None):
     until_text = date_format(timezone.localtime(until), "Y年n月j日 H:i") if until else None
     context = {"username": username, "until": until_text, "failure_limit": settings.AXES_FAILURE_LIMIT}
     return render(request, "registration/locked.html", context, status=429)
+
+
+# --- Headers and sessions (等保 2.0, ASVS V3 and V14) ------------------------------------------
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in user is shown — ID numbers, phones, diaries, ledgers — is never kept by
+    the browser's or a proxy's cache (Cache-Control: no-store), so that the next person at a
+    shared office computer cannot page back to it. Every response also says that the pages use
+    no camera, microphone or location (Permissions-Policy): nothing here tracks anyone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+LOGIN_TIME = "login_at"
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """At every login the working day's clock starts again (user_logged_in)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_TIME] = timezone.now().timestamp()
+
+
+class SessionLimitMiddleware:
+    """A session ends after SESSION_COOKIE_AGE idle (Django's own, renewed on every request) and
+    in any case SESSION_ABSOLUTE_SECONDS after the login: a working day, then sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(LOGIN_TIME)
+            now = timezone.now().timestamp()
+            if started is None:
+                request.session[LOGIN_TIME] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, "您已登录超过一个工作日，为安全起见请重新登录。")
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    "csp",
     # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- tenure <- reports.
     "core",
     "villages",
@@ -99,6 +100,9 @@ MIDDLEWARE = [
     # An account with a first password (dispatch.passwords) reaches only the password page.
     "dispatch.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.security.PrivateResponseMiddleware",
+    "core.security.SessionLimitMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with core.security's page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -230,11 +234,31 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
-# Sessions end when the browser closes and after eight idle hours: the machines in a county
-# office are often shared.
+# Sessions end when the browser closes, after 30 idle minutes, and in any case a working day
+# after the login (core.security.SessionLimitMiddleware): office computers are shared (等保 2.0).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "10")) * 60 * 60
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site,
+# no inline script, no plugins, no framing, forms post only here. Style attributes stay allowed
+# ('unsafe-inline' for styles only): the admin and a few templates set widths inline, and styles
+# cannot run code. The browser tests fail on any violation (tests/e2e/conftest.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

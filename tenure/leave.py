@@ -48,8 +48,16 @@ def _event(leave: LeaveRequest, *, by, action: str, from_state: str, note: str =
     )
 
 
+# The preset of migration 0002: up to 3 working days by the township, longer by the county with
+# the unit informed. An empty rule table (a database emptied and reloaded) means the preset.
+PRESET_RULES = ((3, "township", False), (None, "county_org", True))
+
+
 def rule_for(working_days: int) -> LeaveApprovalRule:
     """The rule with the smallest bound that covers this many working days."""
+    if not LeaveApprovalRule.objects.exists():
+        for bound, role, inform in PRESET_RULES:
+            LeaveApprovalRule.objects.get_or_create(max_working_days=bound, defaults={"approver_role": role, "inform_unit": inform})
     rule = (
         LeaveApprovalRule.objects.filter(Q(max_working_days__gte=working_days) | Q(max_working_days__isnull=True))
         .order_by(F("max_working_days").asc(nulls_last=True))

@@ -22,3 +22,18 @@ document.addEventListener("submit", function (event) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+// No inline handlers (the Content-Security-Policy allows only our own script files): a button
+// marked data-print prints the page; a checkbox marked data-check-all ticks the named boxes of
+// its table.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-print]");
+  if (button) window.print();
+});
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("[data-check-all]");
+  if (!all) return;
+  all.closest("table").querySelectorAll("input[name=" + all.dataset.checkAll + "]").forEach(function (box) {
+    box.checked = all.checked;
+  });
+});

@@ -64,3 +64,13 @@ def login(page, live_server):
         page.get_by_role("button", name="登录").click()
 
     return log_in
+
+
+@pytest.fixture
+def page(page):
+    """Every browser test also checks the Content-Security-Policy: a page that needs an inline
+    script or a resource from elsewhere makes Chromium log a violation, and the test fails."""
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    yield page
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -222,3 +222,13 @@ def test_todos_of_the_township_and_county(client, posting, shuji, lanyi_user, ke
     posting.end_date = datetime.date.today() + datetime.timedelta(days=400)
     posting.save()
     assert any(label.startswith("待确认") for label in (t.label for t in todos_for(lanyi_user)))  # last month, not yet confirmed
+
+
+@pytest.mark.django_db
+def test_an_emptied_rule_table_falls_back_to_the_preset():
+    from tenure.leave import rule_for
+
+    LeaveApprovalRule.objects.all().delete()
+    assert rule_for(3).approver_role == "township"
+    assert rule_for(4).approver_role == "county_org" and rule_for(4).inform_unit
+    assert LeaveApprovalRule.objects.count() == 2
