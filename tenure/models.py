@@ -148,7 +148,9 @@ class DiaryEntry(models.Model):
         verbose_name = "民情日记"
         verbose_name_plural = "民情日记"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["posting", "date"])]
+        # One entry per secretary per day (the diary's service also locks the posting row, so
+        # that a double click gets its message rather than this constraint's error).
+        constraints = [models.UniqueConstraint(fields=["posting", "date"], name="one_diary_entry_per_day")]
 
     def __str__(self) -> str:
         return f"{self.posting.cadre} {self.date:%Y-%m-%d}"
