@@ -88,7 +88,7 @@ POSTING_END_TERM = _cap("posting.end_term", "办理期满免职")
 POSTING_EXTEND = _cap("posting.extend", "办理留任")
 POSTING_RECALL = _cap("posting.recall", "调整召回")
 # --- the time in office (tenure) ----------------------------------------------------------------
-# t3: the county issues and resets its secretaries' first passwords (accounts open at 履岗任职).
+# The county issues and resets its secretaries' first passwords (accounts open at 履岗任职).
 TENURE_MANAGE_ACCOUNTS = _cap("tenure.accounts", "管理第一书记账号")
 # --- annexes, submissions, dashboards ----------------------------------------------------------
 VIEW_ANNEXES = _cap("annexes.view", "查看台账和统计表")
@@ -110,7 +110,7 @@ MANAGE_LOGIN_LOCKS = _cap(
     "core.view_loginrecord",
     "core.view_loginfailure",
 )
-# --- the time in office: 民情日记, inspections, the secretaries' pages (tenure; helper t2) --------
+# --- the time in office: 民情日记, inspections, the secretaries' pages (tenure) ----------------
 DIARY_WRITE = _cap("tenure.diary.write", "填写民情日记")
 DIARY_READ = _cap("tenure.diary.read", "查阅民情日记")
 INSPECTION_RECORD = _cap("tenure.inspection.record", "登记巡查抽查")
@@ -153,7 +153,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             MANAGE_DEADLINES,
-            TENURE_MANAGE_ACCOUNTS,  # t3
+            TENURE_MANAGE_ACCOUNTS,
         }
     ),
     Role.PROVINCIAL_ORG: frozenset(
@@ -215,7 +215,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             VIEW_LEDGER_STATUS,
             VIEW_SUBMISSIONS,
             SUBMIT_COUNTY_LEDGER,
-            TENURE_MANAGE_ACCOUNTS,  # t3
+            TENURE_MANAGE_ACCOUNTS,
             *_TENURE_READERS,
             INSPECTION_RECORD,
         }

@@ -1,4 +1,4 @@
-"""URLs of the time in office (see tenure/urls.py): secretaries' accounts (t3)."""
+"""URLs of the time in office (see tenure/urls.py): secretaries' accounts."""
 
 from django.urls import path
 

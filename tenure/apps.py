@@ -12,7 +12,7 @@ class TenureConfig(AppConfig):
         from core.navigation import NavItem, register_nav, register_todo
         from dispatch import roles
 
-        # Calendar, presence, leave, months (helper t1's pages).
+        # Presence, leave, the township's monthly confirmation, official absences.
         register_nav(NavItem("我的在岗", "tenure:my_presence", roles.LEAVE_ASK, order=61))
         register_nav(NavItem("请假", "tenure:leave_list", roles.LEAVE_VIEW, order=62))
         register_nav(NavItem("月度确认", "tenure:months", roles.CONFIRM_PRESENCE_MONTH, order=63))
@@ -20,14 +20,14 @@ class TenureConfig(AppConfig):
         register_nav(NavItem("公务外出", "tenure:absences", roles.RECORD_OFFICIAL_ABSENCE, order=65))
         register_todo(presence_todos)
 
-        # 民情日记, inspections, the secretaries' homes (helper t2's pages).
+        # 民情日记, inspections, the secretary's own page and the lists of secretaries.
         register_nav(NavItem("我的驻村", "tenure:my_office", roles.OWN_OFFICE, order=60))
         register_nav(NavItem("驻村第一书记", "tenure:secretary_list", roles.SECRETARIES_IN_OFFICE, order=60))
         register_nav(NavItem("民情日记", "tenure:diary_list", roles.DIARY_READ, order=66))
         register_nav(NavItem("巡查抽查", "tenure:inspection_list", roles.INSPECTION_VIEW, order=67))
         register_todo(diary_todos)
 
-        # t3: secretaries' accounts, opened and closed with the posting's steps.
+        # Secretaries' accounts, opened and closed with the posting's steps.
         from secretaries.services import postings_transitioned
         from tenure.accounts import account_todos, on_postings_transitioned
 

@@ -1,5 +1,5 @@
 """URLs of the time in office (see tenure/urls.py): calendar-based presence, monthly
-confirmation, official absences and leave (helper t1's pages)."""
+confirmation, official absences and leave."""
 
 from django.urls import path
 

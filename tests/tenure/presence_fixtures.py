@@ -1,4 +1,4 @@
-"""Postings in office and their people for the tests of presence, leave and months (helper t1's
+"""Postings in office and their people for the tests of presence, leave and months (the tenure
 modules import these fixtures).
 
 岚漪镇 (140929100) is a township of 岢岚县 (140929); 宋家沟乡 (140929200) another one; 五寨县 a
