@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,16 +41,25 @@ def add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _year(request) -> int:
+def _year(request, postings=None) -> int:
+    """The year asked for; by default this year or, when none of ``postings`` served in it (a
+    campaign whose terms have ended), the last year one of them did."""
     form = YearForm(request.GET)
-    return (form.is_valid() and form.cleaned_data.get("year")) or timezone.localdate().year
+    if form.is_valid() and form.cleaned_data.get("year"):
+        return form.cleaned_data["year"]
+    today = timezone.localdate()
+    if postings is not None and not postings.filter(start_date__year__lte=today.year).exclude(end_date__year__lt=today.year).exists():
+        last = postings.exclude(start_date=None).aggregate(last=Max("end_date"))["last"]
+        if last is not None and last.year < today.year:
+            return last.year
+    return today.year
 
 
 def presence_detail(request, posting_id: int):
     """One secretary's year against 2/3, month by month, with each month's confirmation."""
     roles.require(request.user, roles.VIEW_PRESENCE)
     posting = _posting_or_404(request.user, posting_id)
-    year = _year(request)
+    year = _year(request, type(posting).objects.filter(pk=posting.pk))
     context = {"posting": posting, "year": year, "calendar_status": year_status(year)}
     try:
         context["figures"], months = year_and_months(posting, year)
@@ -139,7 +149,7 @@ def month_reopen_view(request, pk: int):
 def year_page(request):
     """The county's page: every secretary's year against 2/3, those below it first."""
     roles.require(request.user, roles.VIEW_COUNTY_PRESENCE)
-    year = _year(request)
+    year = _year(request, tenure_postings(request.user))
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     postings = list(
         tenure_postings(request.user)

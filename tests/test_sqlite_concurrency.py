@@ -180,9 +180,9 @@ def test_concurrent_writers_and_readers_get_no_server_error(office, campaign, ke
             jobs.append((name, Browser(server, user), method, path, fields, files))
 
         # Two clerks of 岢岚县 submit its ledger at once; 五寨县 submits its own.
-        job("submit kelan", kelan_user, "POST", "/submissions/new/", {"seen_latest": 0, "note": ""})
-        job("submit kelan", kelan_colleague, "POST", "/submissions/new/", {"seen_latest": 0, "note": ""})
-        job("submit wuzhai", wuzhai_user, "POST", "/submissions/new/", {"seen_latest": 0, "note": ""})
+        job("submit kelan", kelan_user, "POST", "/submissions/new/", {"seen_latest": 0, "note": "", "acknowledge": "on"})
+        job("submit kelan", kelan_colleague, "POST", "/submissions/new/", {"seen_latest": 0, "note": "", "acknowledge": "on"})
+        job("submit wuzhai", wuzhai_user, "POST", "/submissions/new/", {"seen_latest": 0, "note": "", "acknowledge": "on"})
         # The unit qualifies its candidates (the first one twice: a double click); the county files.
         for posting in office["applied"] + office["applied"][:1]:
             job("qualify", unit_user, "POST", f"/postings/{posting.pk}/qualify/", {"qualify-note": ""})

@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from core.navigation import nav_for
+from dispatch.demo import DEMO_PASSWORD
 from dispatch.models import Campaign, User
 from reports.services import county_submit
 from secretaries.models import Posting
@@ -28,7 +29,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def demo(reference_data, media, kelan_user, xinzhou_user, province_user, secretary_user):
+def demo(reference_data, media, kelan_user, xinzhou_user, province_user):
     """The demo data set, with 岢岚县's ledger submitted so that the county has a submission to open."""
     call_command("load_demo", "--quiet-accounts")
     campaign = Campaign.objects.get(is_current=True)
@@ -112,7 +113,7 @@ def test_every_page_of_the_county_and_the_secretary_fits_a_phone(page, live_serv
 
     # The secretary.
     page.context.clear_cookies()
-    login("shuji")
+    login("shuji", DEMO_PASSWORD)  # the demo's secretary in office (岚漪镇)
     expect(page.get_by_role("button", name="☰ 菜单")).to_be_visible()
     secretary_visited, secretary_too_wide = visit_all(page, live_server, screenshot, "shuji")
     assert any(u.startswith("/villages/1409") for u in secretary_visited)

@@ -6,6 +6,7 @@ import datetime
 import chinese_calendar
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tenure.absences import absence_record
 from tenure.models import CalendarYear, DiaryEntry, OfficialAbsence, PresenceMonth, PresenceMonthEvent
@@ -196,3 +197,12 @@ def test_the_absence_list_shows_only_what_the_scope_covers(client, posting, othe
         client.force_login(user)
         text = client.get("/office/absences/").text
         assert {mark for mark in ("甲", "乙") if f"会议通知{mark}" in text} == sees, user
+
+
+def test_the_year_pages_open_on_the_last_year_served_when_the_terms_have_ended(client, posting, kelan_user):
+    """A campaign whose two years are over (the 2015 demo, read in a later year) opens on the last
+    year its secretaries served, not on an empty current year."""
+    assert posting.end_date.year < timezone.localdate().year
+    c = client_for(client, kelan_user)
+    assert f"{posting.end_date.year}年第一书记在岗情况" in c.get("/office/presence/year/").text
+    assert f"{posting.end_date.year}年在岗情况" in c.get(f"/office/presence/{posting.pk}/").text
