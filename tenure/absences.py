@@ -11,7 +11,7 @@ from django.db import transaction
 
 from dispatch import roles
 from secretaries.models import Posting
-from tenure.locks import refuse_if_locked
+from tenure.locks import refuse_if_locked, refuse_outside_term
 from tenure.models import OfficialAbsence
 from tenure.presence import tenure_postings
 
@@ -27,12 +27,7 @@ def absence_record(*, posting: Posting, by, kind: str, start_date: datetime.date
     posting = tenure_postings(by).select_for_update(of=("self",)).get(pk=posting.pk)
     if not reason.strip():
         raise ValidationError({"reason": "请填写依据（通知或文件名称、文号）。"})
-    if end_date < start_date:
-        raise ValidationError({"end_date": "结束日期早于开始日期。"})
-    if start_date < posting.start_date:
-        raise ValidationError({"start_date": f"开始日期早于到村任职日期（{_d(posting.start_date)}）。"})
-    if posting.end_date and end_date > posting.end_date:
-        raise ValidationError({"end_date": f"结束日期晚于任期届满日期（{_d(posting.end_date)}）。"})
+    refuse_outside_term(posting, start_date, end_date)
     other = OfficialAbsence.objects.filter(posting=posting, start_date__lte=end_date, end_date__gte=start_date).first()
     if other is not None:
         raise ValidationError(

@@ -29,7 +29,7 @@ from dispatch import roles
 from dispatch.models import Role
 from secretaries.models import Posting
 from tenure.calendar import ONE_DAY, calendar_for
-from tenure.locks import refuse_if_locked
+from tenure.locks import refuse_if_locked, refuse_outside_term
 from tenure.models import LeaveApprovalRule, LeaveEvent, LeaveRequest
 from tenure.presence import leave_days, tenure_postings
 
@@ -118,12 +118,7 @@ def leave_ask(
         raise ValidationError(f"{posting.cadre.name}当前不在任（{posting.get_state_display()}），不能请假。")
     if not reason.strip():
         raise ValidationError({"reason": "请填写请假事由。"})
-    if end_date < start_date:
-        raise ValidationError({"end_date": "结束日期早于开始日期。"})
-    if start_date < posting.start_date:
-        raise ValidationError({"start_date": f"开始日期早于到村任职日期（{_d(posting.start_date)}）。"})
-    if posting.end_date and end_date > posting.end_date:
-        raise ValidationError({"end_date": f"结束日期晚于任期届满日期（{_d(posting.end_date)}）。"})
+    refuse_outside_term(posting, start_date, end_date)
     if extends is not None:
         extends = LeaveRequest.objects.select_for_update(of=("self",)).get(pk=extends.pk, posting=posting)
         if extends.state != State.APPROVED:

@@ -27,3 +27,15 @@ def refuse_if_locked(posting, start: datetime.date, end: datetime.date | None = 
         named = "、".join(f"{y}年{m}月" for y, m in locked)
         message = f"{named}的在岗情况已由乡镇党委确认并锁定；如需更正，请联系乡镇党委重新打开该月。"
         raise ValidationError({field: message} if field else message)
+
+
+def refuse_outside_term(posting, start: datetime.date, end: datetime.date) -> None:
+    """A period of leave or official absence lies in order within the posting's term."""
+    from django.utils.formats import date_format
+
+    if end < start:
+        raise ValidationError({"end_date": "结束日期早于开始日期。"})
+    if start < posting.start_date:
+        raise ValidationError({"start_date": f"开始日期早于到村任职日期（{date_format(posting.start_date)}）。"})
+    if posting.end_date and end > posting.end_date:
+        raise ValidationError({"end_date": f"结束日期晚于任期届满日期（{date_format(posting.end_date)}）。"})
