@@ -3,16 +3,66 @@ the import batches' own read-only page."""
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.utils import timezone
 
 from core.models import ImportBatch, LoginFailure, LoginLock, LoginRecord
+from core.params import parse_id
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up to show it again; a value that
+    is no key of the related table (a forged ?unit=²) would raise there. Such a value is shown
+    as nothing, and the form says the field is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        kept = []
+        for v in value:
+            try:
+                target.to_python(v)
+            except ValidationError:
+                continue
+            if not (isinstance(v, str) and target.get_internal_type().endswith("AutoField") and parse_id(v) is None):
+                kept.append(v)
+        return super().optgroups(name, kept, attr)
 
 
 class ScopedAdminMixin:
-    """Admin pages show only what the scoping rule lets the user see, like every other page."""
+    """Admin pages show only what the scoping rule lets the user see, like every other page; and
+    odd values in their query string are refused, not answered with a server error."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """An add page prefilled from the query string (?unit=3) ignores a related field whose
+        value is no row id (Django would raise on ?unit=²)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            values = value if isinstance(value, list) else [value]
+            if field.is_relation and any(parse_id(v) is None for v in values):
+                del initial[name]
+        return initial
+
+    def get_export_queryset(self, request):
+        """django-import-export's export reads the list's filters from the query string; one the
+        list does not know is a bad request (400), as the list itself says."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest("导出条件有误：请从列表页重新筛选后导出。") from error
 
 
 class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):

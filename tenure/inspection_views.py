@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from core.params import id_or_404
 from dispatch import roles
 from secretaries.models import Posting
 from tenure import selectors
@@ -24,11 +25,8 @@ def inspection_list(request):
     absent_only = request.GET.get("absent") == "1"
     if absent_only:
         inspections = inspections.filter(found_present=False)
-    posting_id = request.GET.get("posting")
-    if posting_id:
-        if not posting_id.isdigit():
-            raise Http404("没有这位第一书记。")
-        inspections = inspections.filter(posting_id=posting_id)
+    if request.GET.get("posting"):
+        inspections = inspections.filter(posting_id=id_or_404(request.GET["posting"], "没有这位第一书记。"))
     page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
