@@ -49,7 +49,6 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.scope import ScopedQuerySet
 from secretaries.models import Posting
 from tenure.calendar import ONE_DAY, Calendar, CalendarMissing, calendar_for
 from tenure.models import DiaryEntry, Inspection, LeaveRequest, OfficialAbsence, PresenceRecord
@@ -72,18 +71,10 @@ COUNTED_LEAVE_STATES = (LeaveRequest.State.APPROVED, LeaveRequest.State.CLOSED)
 TENURE_STATES = (Posting.State.IN_OFFICE, Posting.State.ENDED, Posting.State.RECALLED)
 
 
-class _TenurePostingQuerySet(ScopedQuerySet):
-    # The postings of the time in office, scoped like the tenure records (tenure.models): the
-    # township and county by the village, the unit its own people, the secretary himself.
-    scope_region_fields = ("village__code", "unit__region__code")
-    scope_unit_field = "unit"
-    scope_posting_field = ""
-
-
 def tenure_postings(user) -> QuerySet:
-    """The postings in office (or past office) that this user may see for presence and leave."""
-    qs = _TenurePostingQuerySet(model=Posting).filter(state__in=TENURE_STATES, village__isnull=False, start_date__isnull=False)
-    return qs.visible_to(user)
+    """The postings in office (or past office) that this user may see for presence and leave: the
+    one scoping rule of postings (a township sees them by their village)."""
+    return Posting.objects.filter(state__in=TENURE_STATES, village__isnull=False, start_date__isnull=False).visible_to(user)
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
