@@ -10,6 +10,7 @@ from typing import IO
 
 import xlsxwriter
 
+from core.columns import escape_formula
 from tenure.selectors import MonthSummary, duty_labels
 
 COLUMNS = [("日期", 12), ("在村", 6), ("涉及职责", 22), ("走访农户", 9), ("走访农户姓名", 16), ("工作内容", 52), ("填写人", 10)]
@@ -84,8 +85,8 @@ def _write(file, summary: MonthSummary) -> None:
         sheet.write_string(row, 1, "是" if entry.in_village else "否", cell)
         sheet.write_string(row, 2, "、".join(duty_labels(entry.duties)), cell)
         sheet.write_number(row, 3, entry.households_visited, number)
-        sheet.write_string(row, 4, _safe(entry.household_names), cell)
-        sheet.write_string(row, 5, _safe(entry.content), cell)
+        sheet.write_string(row, 4, escape_formula(entry.household_names), cell)
+        sheet.write_string(row, 5, escape_formula(entry.content), cell)
         sheet.write_string(row, 6, entry.written_by.get_full_name(), cell)
         row += 1
     if not summary.entries:
@@ -104,9 +105,3 @@ def _write(file, summary: MonthSummary) -> None:
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     workbook.close()
-
-
-def _safe(text: str) -> str:
-    # A cell that starts like a formula stays text when the file is opened and saved again
-    # elsewhere (the same care as the lists' exports).
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
