@@ -125,7 +125,14 @@ class BatchResult:
 
 
 @transaction.atomic
-def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User, at: datetime.datetime | None = None) -> BatchResult:
+def postings_perform(
+    *,
+    action: str,
+    items: Iterable[tuple[int, dict]],
+    by: User,
+    at: datetime.datetime | None = None,
+    facts: dict[int, Facts] | None = None,
+) -> BatchResult:
     """Perform ``action`` on many postings as ``by``: each item is (posting id, the arguments its
     service takes). Every posting is checked by the same rules as one posting_* call and gets
     its own event; the refused are left unchanged and reported with their reasons. Rows are
@@ -134,7 +141,9 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
 
     Every posting_* function is this with one item; the demo data drives thousands of postings
     through it: one lock query per thousand postings, one UPDATE and one INSERT per two
-    thousand instead of a transaction each."""
+    thousand instead of a transaction each. A caller running several batches inside one
+    transaction of its own (the demo: one batch per acting user) may pass one ``facts`` dict
+    to all of them, so that each county's villages and quotas are read once, not per batch."""
     t = TRANSITIONS[action]
     items = list(items)
     locked: dict[int, Posting] = {}
@@ -147,7 +156,7 @@ def postings_perform(*, action: str, items: Iterable[tuple[int, dict]], by: User
         locked.update(
             Posting.objects.visible_to(by).select_for_update(of=("self",)).select_related(*related).in_bulk(ids[start : start + LOCK_CHUNK])
         )
-    facts: dict[int, Facts] = {}  # by campaign
+    facts = {} if facts is None else facts  # by campaign
     now = at or timezone.now()
     done, refused, missing, events = [], {}, [], []
     for pk, kwargs in items:
