@@ -13,7 +13,7 @@ def test_demo_has_one_account_per_role_scoped_to_real_places(regions):
     call_command("load_demo", "--accounts-only", stdout=out)
 
     # Every role but the secretary's: his account is opened by his 履岗任职 (tenure.accounts), so
-    # the demo's shuji exists once the postings are loaded (tests/tenure/test_tenure_demo.py).
+    # the demo's shuji exists once the postings are loaded (tests/demo/test_tenure.py).
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values) - {Role.SECRETARY}
     assert User.objects.get(username="kelan").scope_label == "山西省忻州市岢岚县"
     assert User.objects.get(username="xinzhou").scope_label == "山西省忻州市"

@@ -2,10 +2,7 @@
 (target villages without a secretary), and the coverage plan shows the same in office and
 assigned (issue #11, point 10). One demo load, checked from each side."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.test import RequestFactory
 
 from dispatch.coverage import coverage_plan
@@ -25,8 +22,7 @@ def listed(user, **params) -> int:
     return filterset.qs.count()
 
 
-def test_the_village_list_the_dashboard_and_the_coverage_plan_agree_on_the_demo(reference_data):
-    call_command("load_demo", "--quiet-accounts", stdout=StringIO())
+def test_the_village_list_the_dashboard_and_the_coverage_plan_agree_on_the_demo(demo):
     campaign = Campaign.current()
     province, kelan = User.objects.get(username="shengzzb"), User.objects.get(username="kelan")
 

@@ -29,13 +29,6 @@ WALK_PROVINCIAL = ["apply", "qualify", "recommend", "approve", "file", "assign",
 WALK_OTHERS = ["apply", "qualify", "recommend", "file", "assign", "take_office"]
 
 
-@pytest.fixture
-def demo(reference_data):
-    out = StringIO()
-    call_command("load_demo", "--quiet-accounts", stdout=out)
-    return out.getvalue()
-
-
 def test_the_demo_campaign_has_shanxis_figures_reached_through_the_services_and_work_for_every_account(demo):
     campaign = Campaign.objects.get(is_current=True)
     in_office = Posting.objects.filter(campaign=campaign, state=Posting.State.IN_OFFICE)

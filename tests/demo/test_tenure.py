@@ -21,13 +21,6 @@ pytestmark = pytest.mark.django_db
 YEAR_2016 = (datetime.date(2016, 1, 1), datetime.date(2016, 12, 31))
 
 
-@pytest.fixture
-def demo(reference_data):
-    out = StringIO()
-    call_command("load_demo", "--quiet-accounts", stdout=out)
-    return out.getvalue()
-
-
 def test_the_demo_keeps_2016_for_kelans_secretaries_through_the_services(demo):
     assert "演示驻村管理（2016年）" in demo
     in_office = Posting.objects.filter(state=Posting.State.IN_OFFICE)
