@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from secretaries.models import Posting
 from tenure.care.models import Training
 from tenure.care.selectors import Lack
 from tenure.diary_forms import DateInput, DiaryForm, PostingChoiceField
@@ -17,7 +18,11 @@ class _RecordForm(forms.Form):
 
     def __init__(self, *args, postings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["posting"].queryset = postings
+        # Any posting in office is accepted and the service's scope check answers for one outside
+        # the user's scope (a 404, as everywhere); the list offers the user's own.
+        field = self.fields["posting"]
+        field.queryset = Posting.objects.filter(state=Posting.State.IN_OFFICE).select_related("cadre", "village__township")
+        field.widget.choices = [("", "请选择"), *((p.pk, field.label_from_instance(p)) for p in postings)]
 
     attach = DiaryForm.attach
 
