@@ -3,7 +3,7 @@ a village's and a secretary's team."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from secretaries.models import Posting
 from tenure.teams.models import TeamMember, WorkTeam, WorkTeamEvent
@@ -15,7 +15,7 @@ def teams_visible_to(user) -> QuerySet[WorkTeam]:
         WorkTeam.objects.visible_to(user)
         .select_related("village", "village__township", "village__county", "leader__cadre", "leader__unit")
         .annotate(active_members=Count("members", filter=Q(members__left_on__isnull=True)))
-        .order_by(Q(dissolved_on__isnull=False), "village__code", "-formed_on")
+        .order_by(F("dissolved_on").desc(nulls_first=True), "village__code", "-formed_on")
     )
 
 
