@@ -347,3 +347,17 @@ def test_the_todos_of_the_county_and_the_unit_count_who_lacks_what(current_posti
     assert not any("意外险" in t.label for t in todos_for(lanyi_user))
     other_county_unit = UserFactory(username="other_unit_hr", role="unit", unit=a.posting.unit.__class__.objects.get(name="山西省水利厅"))
     assert not any("意外险" in t.label for t in todos_for(other_county_unit))
+
+
+def test_the_demo_trains_everyone_and_forms_shujis_team_once(lanyi_secretary, sanjing_secretary, kelan_user, admin_user):
+    from tenure.care.demo import load_demo_care_and_teams
+    from tenure.teams.models import WorkTeam
+
+    counts = load_demo_care_and_teams()
+    # Two secretaries: both trained twice; the demo's first four have no insurance, its last five no check.
+    assert counts == {"training": 4, "insurance": 0, "health_check": 0, "work_team": 1}
+    assert CareEvent.objects.count() == 4
+    team = WorkTeam.objects.get()
+    assert team.leader == lanyi_secretary.posting and team.village.is_key_difficult and team.members.count() == 3
+    assert lack_counts(kelan_user, D(2016, 12, 30)) == {"training": 0, "insurance": 2, "lapsing": 0, "health": 2}
+    assert load_demo_care_and_teams() == {}
