@@ -35,8 +35,6 @@ def care_list(request):
     page = Paginator(postings.order_by("village__code"), PAGE_SIZE).get_page(request.GET.get("page"))
     for posting in page.object_list:
         posting.lapses_on = lapse_date(posting, day) if posting.ends_soon and posting.covered else None
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "tenure/care/list.html",
@@ -48,7 +46,6 @@ def care_list(request):
             "lack_label": dict(Lack.CHOICES)[lack],
             "counts": lack_counts(request.user, day),
             "warning_days": LAPSE_WARNING_DAYS,
-            "query": query.urlencode(),
             "can_train": roles.can(request.user, roles.CARE_RECORD_TRAINING),
             "can_unit": roles.can(request.user, roles.CARE_RECORD_UNIT),
         },
