@@ -3,7 +3,10 @@
 Apps add their own entries in their AppConfig.ready(), and only there: ``register_nav(...)``
 for a menu entry shown to the users who hold its capability, ``register_todo(...)`` for a
 function that counts what waits for a user, ``register_home_panel(...)`` for a function that
-gives the home page a section of the user's own figures (or None).
+gives the home page a section of the user's own figures (or None), ``register_page_panel(page,
+...)`` for a function that gives another app's page (``"village_detail"``: the village) a
+section about the object it shows, so that a page can show what a later app keeps about it
+without importing that app.
 
 A capability is any object with ``held_by(user) -> bool`` and a ``label``: the project's
 capability table (dispatch.roles) defines them; this module knows no role.
@@ -69,8 +72,20 @@ _todo_providers: list[Callable[[object], Iterable[Todo]]] = []
 _home_panel_providers: list[Callable[[object], HomePanel | None]] = []
 
 
+_page_panel_providers: dict[str, list[Callable[[object, object], HomePanel | None]]] = {}
+
+
 def register_home_panel(provider: Callable[[object], HomePanel | None]) -> None:
     _home_panel_providers.append(provider)
+
+
+def register_page_panel(page: str, provider: Callable[[object, object], HomePanel | None]) -> None:
+    """``provider(user, obj)`` gives ``page`` a section about ``obj`` for ``user``, or None."""
+    _page_panel_providers.setdefault(page, []).append(provider)
+
+
+def page_panels_for(page: str, user, obj) -> list[HomePanel]:
+    return [panel for provider in _page_panel_providers.get(page, []) if (panel := provider(user, obj)) is not None]
 
 
 def home_panels_for(user) -> list[HomePanel]:

@@ -299,6 +299,32 @@ for _role, _held in _TENURE_PRESENCE_CAPABILITIES.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
 
 
+# --- tenure: care and training, work teams (issue #13 points 4 and 5) --------------------------
+CARE_VIEW = _cap(
+    "tenure.care.view", "查看培训、体检和意外险情况", "tenure.view_training", "tenure.view_healthcheck", "tenure.view_insurance"
+)
+# §五.3: the county trains every new secretary (任职培训) and records later training too.
+CARE_RECORD_TRAINING = _cap("tenure.care.training", "登记培训")
+# §五.6: the dispatching unit arranges health checks and accident insurance for its people.
+CARE_RECORD_UNIT = _cap("tenure.care.unit", "登记体检和意外险")
+TEAM_VIEW = _cap("tenure.teams.view", "查看驻村工作组", "tenure.view_workteam", "tenure.view_teammember", "tenure.view_workteamevent")
+# §六.2: the county forms a 驻村工作组 for a 重点难点村 and changes its members.
+TEAM_MANAGE = _cap("tenure.teams.manage", "组建和调整驻村工作组")
+
+_TENURE_CARE_CAPABILITIES = {
+    Role.ADMIN: {CARE_VIEW, TEAM_VIEW},
+    Role.PROVINCIAL_ORG: {CARE_VIEW, TEAM_VIEW},
+    Role.CITY_ORG: {CARE_VIEW, TEAM_VIEW},
+    Role.COUNTY_ORG: {CARE_VIEW, CARE_RECORD_TRAINING, TEAM_VIEW, TEAM_MANAGE},
+    Role.TOWNSHIP: {CARE_VIEW, TEAM_VIEW},
+    Role.UNIT: {CARE_VIEW, CARE_RECORD_UNIT, TEAM_VIEW},
+    # His own records are on his page (/office/me/); his team there and on its own page.
+    Role.SECRETARY: {TEAM_VIEW},
+}
+for _role, _held in _TENURE_CARE_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
+
+
 def capabilities_of(user) -> frozenset[Capability]:
     """What this user may do: its role's capabilities (a superuser: the administrator's too)."""
     if user is None or not user.is_authenticated or not user.is_active:

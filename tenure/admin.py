@@ -114,3 +114,8 @@ class PresenceMonthAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "year"]
     inlines = [PresenceMonthEventInline]
+
+
+# The packages' own admin modules (Django autodiscovers tenure.admin only).
+import tenure.care.admin  # noqa: E402, F401
+import tenure.teams.admin  # noqa: E402, F401

@@ -35,6 +35,14 @@ class TenureConfig(AppConfig):
         register_nav(NavItem("第一书记账号", "tenure:accounts", roles.TENURE_MANAGE_ACCOUNTS, order=68))
         register_todo(account_todos)
 
+        # Care and training (§五.3, §五.6) and the 驻村工作组 (§六.2).
+        from core.navigation import register_page_panel
+
+        register_nav(NavItem("培训体检保险", "tenure:care_list", roles.CARE_VIEW, order=69))
+        register_nav(NavItem("驻村工作组", "tenure:team_list", roles.TEAM_VIEW, order=70))
+        register_todo(care_todos)
+        register_page_panel("village_detail", village_team_panel)
+
 
 def presence_todos(user):
     """待办 of the township and county: leave the rule table gives them, months to confirm."""
@@ -64,3 +72,48 @@ def diary_todos(user):
         return
     drafts = DiaryEntry.objects.visible_to(user).filter(state=DiaryEntry.State.DRAFT, written_by=user).count()
     yield Todo("未提交的民情日记草稿", drafts, reverse("tenure:diary_list") + "?state=draft")
+
+
+def care_todos(user):
+    """The county's and the unit's 待办: their secretaries in office who lack the county's
+    任职培训 (the county's line), accident insurance today or for the next 30 days, this year's
+    health check."""
+    from django.urls import reverse
+
+    from core.navigation import Todo
+    from dispatch import roles
+    from tenure.care.selectors import lack_counts, reference_day
+
+    county, unit = roles.can(user, roles.CARE_RECORD_TRAINING), roles.can(user, roles.CARE_RECORD_UNIT)
+    if not (county or unit):
+        return
+    day = reference_day(user)
+    counts = lack_counts(user, day)
+    url = reverse("tenure:care_list") + f"?day={day:%Y-%m-%d}&lack="
+    if county:
+        yield Todo("未参加任职培训的第一书记", counts["training"], url + "training")
+    yield Todo("没有意外险的在任第一书记", counts["insurance"], url + "insurance")
+    yield Todo("意外险30天内到期的第一书记", counts["lapsing"], url + "lapsing")
+    yield Todo(f"{day.year}年度未体检的第一书记", counts["health"], url + "health")
+
+
+def village_team_panel(user, village):
+    """The village page's section on its 驻村工作组: shown for a 重点难点村 or a village with a team."""
+    from core.navigation import HomePanel
+    from dispatch import roles
+    from tenure.teams.models import WorkTeam
+    from tenure.teams.selectors import active_members
+
+    if not roles.can(user, roles.TEAM_VIEW):
+        return None
+    team = WorkTeam.objects.filter(village=village, dissolved_on__isnull=True).select_related("leader__cadre").first()
+    if team is None and not village.is_key_difficult:
+        return None
+    context = {
+        "village": village,
+        "team": team,
+        "members": list(active_members(team)) if team else [],
+        "can_open": team is not None and WorkTeam.objects.visible_to(user).filter(pk=team.pk).exists(),
+        "can_form": team is None and roles.can(user, roles.TEAM_MANAGE),
+    }
+    return HomePanel("tenure/teams/_village_panel.html", context)

@@ -336,4 +336,7 @@ def load_demo_tenure(*, password: str) -> dict[str, int]:
     counts = dict(demo.kelan_year())
     counts["diary"] += demo.last_week()
     counts["shuji"] = 1 if shuji else 0
+    from tenure.care.demo import load_demo_care_and_teams  # care, training, one work team (#13)
+
+    counts.update(load_demo_care_and_teams())
     return counts

@@ -16,7 +16,9 @@ from core.navigation import todos_for
 from dispatch import roles
 from secretaries.models import Posting
 from tenure import selectors
+from tenure.care.selectors import care_summary
 from tenure.models import DiaryEntry, Inspection
+from tenure.teams.selectors import active_members, active_team_of_posting
 
 PAGE_SIZE = 50
 
@@ -39,6 +41,7 @@ def _posting_page(request, posting: Posting, *, own: bool):
     entries = selectors.diary_entries_visible_to(request.user).filter(posting=posting)
     today = selectors.today()
     days_left = (posting.end_date - today).days if posting.end_date and posting.end_date >= today else None
+    team = active_team_of_posting(posting)
     return render(
         request,
         "tenure/home/secretary.html",
@@ -56,6 +59,10 @@ def _posting_page(request, posting: Posting, *, own: bool):
             "inspections": selectors.inspections_visible_to(request.user).filter(posting=posting).order_by("-date")[:10],
             "can_write": roles.can(request.user, roles.DIARY_WRITE) and posting.state == Posting.State.IN_OFFICE,
             "month_param": f"{day:%Y-%m}",
+            # Training, insurance and health checks (§五.3, §五.6), and the team he leads (§六.2).
+            "care": care_summary(posting, day),
+            "team": team,
+            "team_members": list(active_members(team)) if team else [],
         },
     )
 

@@ -398,3 +398,9 @@ class PresenceMonthEvent(AppendOnlyEvent):
     class Meta(AppendOnlyEvent.Meta):
         verbose_name = "月度确认日志"
         verbose_name_plural = "月度确认日志"
+
+
+# The packages of the time in office keep their models in their own modules; importing them
+# here registers them with the tenure app.
+from tenure.care.models import CareEvent, HealthCheck, Insurance, Training  # noqa: E402, F401
+from tenure.teams.models import TeamMember, WorkTeam, WorkTeamEvent  # noqa: E402, F401

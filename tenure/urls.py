@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("tenure.presence_urls")),  # calendar, presence, months, leave, official absences
     path("", include("tenure.diary_urls")),  # 民情日记, inspections, the secretary's, township's and unit's pages
     path("", include("tenure.account_urls")),  # secretaries' accounts
+    path("", include("tenure.care.urls")),  # training, health checks, accident insurance
+    path("", include("tenure.teams.urls")),  # 驻村工作组
 ]

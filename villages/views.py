@@ -20,7 +20,7 @@ from django.urls import path, re_path, reverse
 from django.utils import timezone
 
 from core.filters import PAGE_SIZE, sort_links
-from core.navigation import Capability, require
+from core.navigation import Capability, page_panels_for, require
 from villages.exports import villages_xlsx_tempfile
 from villages.filters import VillageFilterSet
 from villages.models import Village
@@ -120,6 +120,8 @@ class VillagePages:
                 "changes": changes,
                 "current_secretary": next((p for p in secretaries if p.state in COVERING), None),
                 "earlier_secretaries": [p for p in secretaries if p.state not in COVERING],
+                # What later apps keep about the village (tenure: its 驻村工作组).
+                "panels": page_panels_for("village_detail", request.user, village),
             },
         )
 
