@@ -114,3 +114,8 @@ class PresenceMonthAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "year"]
     inlines = [PresenceMonthEventInline]
+
+
+# The sub-features' admin pages, in their packages.
+import tenure.allowances.admin  # noqa: E402,F401
+import tenure.workreports.admin  # noqa: E402,F401

@@ -398,3 +398,14 @@ class PresenceMonthEvent(AppendOnlyEvent):
     class Meta(AppendOnlyEvent.Meta):
         verbose_name = "月度确认日志"
         verbose_name_plural = "月度确认日志"
+
+
+# The sub-features' models, in their packages (imported here so that Django finds them).
+from tenure.allowances.models import (  # noqa: E402,F401
+    AllowanceFloor,
+    AllowanceLine,
+    AllowanceRate,
+    AllowanceStatement,
+    AllowanceStatementEvent,
+)
+from tenure.workreports.models import WorkReport, WorkReportEvent, WorkReportHearing  # noqa: E402,F401

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("tenure.presence_urls")),  # calendar, presence, months, leave, official absences
     path("", include("tenure.diary_urls")),  # 民情日记, inspections, the secretary's, township's and unit's pages
     path("", include("tenure.account_urls")),  # secretaries' accounts
+    path("", include("tenure.workreports.urls")),  # 述职 reports and their hearing
+    path("", include("tenure.allowances.urls")),  # allowance rates, monthly statements, year totals
 ]
