@@ -39,8 +39,10 @@ def allowance_index(request, prepare_form: PrepareForm | None = None, status: in
     year, month = month_form.year_month(today)
     context = {"own": own, "year": year, "month": month, "can_pay": roles.can(user, roles.ALLOWANCE_PAY)}
     if own is not None:
-        lines = selectors.lines_visible_to(user).order_by("-year", "-month", "-id")
-        context.update(lines=lines, rows=selectors.year_totals(user, year))
+        lines = list(selectors.lines_visible_to(user).order_by("-year", "-month", "-id"))
+        # His year: the one asked for, else the latest with a line.
+        year = _year(request) if request.GET.get("year") else (lines[0].year if lines else today.year)
+        context.update(lines=lines, year=year, rows=selectors.year_totals(user, year))
         return render(request, "tenure/allowances/own.html", context, status=status)
     context["statements"] = selectors.statements_visible_to(user)[:36]
     context["lines"] = selectors.lines_visible_to(user).filter(year=year, month=month).order_by("posting__village__code", "id")

@@ -55,7 +55,12 @@ def march_confirmed(posting, lanyi_user, rates):
     confirmed by the township. Days on post: 12."""
     diary_days(posting, workdays(D(2016, 3, 1), D(2016, 3, 14)), by=lanyi_user)  # 10 working days
     OfficialAbsence.objects.create(
-        posting=posting, kind="training", start_date=D(2016, 3, 21), end_date=D(2016, 3, 22), reason="县委组织部培训通知", recorded_by=lanyi_user
+        posting=posting,
+        kind="training",
+        start_date=D(2016, 3, 21),
+        end_date=D(2016, 3, 22),
+        reason="县委组织部培训通知",
+        recorded_by=lanyi_user,
     )
     return month_confirm(posting=posting, year=2016, month=3, by=lanyi_user)
 

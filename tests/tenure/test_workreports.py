@@ -23,7 +23,9 @@ TODAY = timezone.localdate()
 
 def diary_days(posting, days, *, by, duties=("poverty",), households=2):
     DiaryEntry.objects.bulk_create(
-        DiaryEntry(posting=posting, date=d, content="走访", state="submitted", written_by=by, duties=list(duties), households_visited=households)
+        DiaryEntry(
+            posting=posting, date=d, content="走访", state="submitted", written_by=by, duties=list(duties), households_visited=households
+        )
         for d in days
     )
 
@@ -78,7 +80,10 @@ def test_a_draft_then_submitted_freezes_its_figures(posting, shuji, first_half):
     report.refresh_from_db()
     assert report.figures["in_village"] == 80
     assert report_figures(posting, 2016, "half_year")["in_village"] == 82
-    assert list(report.events.values_list("action", "from_state", "to_state")) == [("create", "", "draft"), ("submit", "draft", "submitted")]
+    assert list(report.events.values_list("action", "from_state", "to_state")) == [
+        ("create", "", "draft"),
+        ("submit", "draft", "submitted"),
+    ]
 
 
 def test_one_report_per_posting_and_period_and_a_submitted_one_is_final(posting, shuji):
@@ -142,7 +147,9 @@ def test_the_secretary_writes_and_submits_on_his_pages(client, posting, shuji, f
     assert WorkReport.objects.count() == 1
 
 
-def test_a_draft_is_his_own_and_a_submitted_report_is_read_in_scope(client, posting, shuji, unit_user, kelan_user, wuzhai_user, other_posting):
+def test_a_draft_is_his_own_and_a_submitted_report_is_read_in_scope(
+    client, posting, shuji, unit_user, kelan_user, wuzhai_user, other_posting
+):
     report = write(posting, shuji)
     detail = reverse("tenure:report_detail", args=[report.pk])
     client.force_login(unit_user)
