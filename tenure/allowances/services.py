@@ -168,7 +168,7 @@ def _statement_prepare(*, unit, year, month, by, today) -> AllowanceStatement:
     if (year, month) > (today.year, today.month):
         raise ValidationError(f"{year}年{month}月尚未到来，不能编制发放表。")
     # The unit's row is the lock: one statement at a time per unit.
-    unit = DispatchingUnit.objects.visible_to(by).select_for_update().get(pk=unit.pk)
+    unit = DispatchingUnit.objects.visible_to(by).select_for_update(of=("self",)).get(pk=unit.pk)
     if by.scope.unit_id is not None and by.scope.unit_id != unit.pk:
         raise DispatchingUnit.DoesNotExist
     statements = AllowanceStatement.objects.filter(unit=unit)

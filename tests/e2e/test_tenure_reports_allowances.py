@@ -66,6 +66,10 @@ def test_the_half_year_report_on_a_phone_heard_by_the_unit_and_its_allowance_sta
     expect(page.get_by_test_id("report-state")).to_have_text("已提交")
     assert fits_the_phone(page)
     page.screenshot(path="/tmp/b-report-detail-phone.png", full_page=True)
+    page.goto(f"{live_server.url}/office/reports/")
+    expect(page.get_by_test_id("report-list")).to_contain_text("2016年半年述职")
+    assert fits_the_phone(page)
+    page.screenshot(path="/tmp/b-report-list-phone.png", full_page=True)
     report = WorkReport.objects.get()
     assert report.state == "submitted" and report.figures["in_village"] == 15
 
@@ -107,6 +111,12 @@ def test_the_half_year_report_on_a_phone_heard_by_the_unit_and_its_allowance_sta
     page.get_by_test_id("paid-form").get_by_label("发放日期").fill(timezone.localdate().isoformat())
     page.get_by_test_id("paid-button").click()
     expect(page.get_by_test_id("statement-state")).to_have_text("已发放")
+    page.goto(f"{live_server.url}/office/allowances/?month=2016-03")
+    expect(page.get_by_test_id("statements")).to_contain_text("已发放")
+    page.screenshot(path="/tmp/b-allowances-unit.png", full_page=True)
+    page.get_by_test_id("year-link").click()
+    expect(page.get_by_test_id("year-total")).to_have_text("1,650.00")
+    page.screenshot(path="/tmp/b-allowance-year-unit.png", full_page=True)
 
     # The secretary sees his line, the calculation shown line by line, on his phone.
     page.set_viewport_size(PHONE)

@@ -327,3 +327,15 @@ def test_the_floor_and_rate_admin_go_through_the_services(client, admin_user):
     data["living_daily"] = "80"
     assert client.post(reverse("admin:tenure_allowancerate_add"), data).status_code == 302
     assert AllowanceRate.objects.get().set_by == admin_user
+
+
+def test_the_units_todo_counts_its_statement_waiting_to_be_paid(posting, unit_user, march_confirmed):
+    from core.navigation import todos_for
+
+    def waiting():
+        return {t.label: t.count for t in todos_for(unit_user)}.get("待登记发放的补贴发放表", 0)
+
+    statement = services.statement_prepare(unit=posting.unit, year=2016, month=3, by=unit_user)
+    assert waiting() == 1
+    services.statement_mark_paid(statement=statement, by=unit_user, paid_on=TODAY)
+    assert waiting() == 0

@@ -181,3 +181,17 @@ def test_hearing_through_the_page_allowed_forbidden_out_of_scope_wrong_method(cl
     twice = client.post(url, data)
     assert twice.status_code == 400 and "不能重复登记" in twice.content.decode()
     assert WorkReportHearing.objects.count() == 1 and report.events.count() == 3
+
+
+def test_the_unit_and_county_todo_counts_reports_not_yet_heard_at_their_level(posting, shuji, unit_user, kelan_user, wuzhai_user):
+    from core.navigation import todos_for
+
+    def waiting(user):
+        return {t.label: t.count for t in todos_for(user)}.get("待登记听取的述职报告", 0)
+
+    report = write(posting, shuji)
+    assert waiting(unit_user) == 0  # a draft waits for nobody
+    write(posting, shuji, report=report, submit=True)
+    assert (waiting(unit_user), waiting(kelan_user), waiting(wuzhai_user)) == (1, 1, 0)
+    services.report_hear(report=report, by=unit_user, heard_on=TODAY, listeners="处长")
+    assert (waiting(unit_user), waiting(kelan_user)) == (0, 1)
