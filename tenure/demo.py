@@ -336,4 +336,7 @@ def load_demo_tenure(*, password: str) -> dict[str, int]:
     counts = dict(demo.kelan_year())
     counts["diary"] += demo.last_week()
     counts["shuji"] = 1 if shuji else 0
+    from tenure.allowances.demo import load_demo_allowances
+
+    counts.update(load_demo_allowances())
     return counts
