@@ -229,6 +229,7 @@ def test_the_unit_draws_up_and_pays_through_its_pages(client, posting, unit_user
     again = client.post(reverse("tenure:statement_prepare"), {"month": "2016-03"})
     assert again.status_code == 302  # an unpaid statement is drawn again, not doubled
     assert AllowanceStatement.objects.count() == 1 and AllowanceLine.objects.count() == 1
+    assert client.get(reverse("tenure:statement_paid", args=[statement.pk])).status_code == 405
     assert client.post(reverse("tenure:statement_paid", args=[statement.pk]), {"paid_on": TODAY.isoformat()}).status_code == 302
     twice = client.post(reverse("tenure:statement_paid", args=[statement.pk]), {"paid_on": TODAY.isoformat()})
     assert twice.status_code == 400 and "不能重复登记" in twice.content.decode()
