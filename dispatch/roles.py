@@ -325,6 +325,33 @@ for _role, _held in _TENURE_CARE_CAPABILITIES.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
 
 
+# --- tenure: work reports (述职) and allowances (issue #13 points 1 and 3) ----------------------
+WORKREPORT_WRITE = _cap("tenure.workreport.write", "填写述职报告")
+WORKREPORT_READ = _cap("tenure.workreport.read", "查阅述职报告", "tenure.view_workreport", "tenure.view_workreporthearing")
+# The unit hears its own people's reports, the county its villages' (notice §五.4).
+WORKREPORT_HEAR = _cap("tenure.workreport.hear", "登记听取述职")
+ALLOWANCE_VIEW = _cap("tenure.allowance.view", "查看补贴", "tenure.view_allowanceline", "tenure.view_allowancestatement")
+# The unit draws up its monthly statement and records that it was paid.
+ALLOWANCE_PAY = _cap("tenure.allowance.pay", "编制和发放补贴")
+ALLOWANCE_RATES = _cap(
+    "tenure.allowance.rates",
+    "设置补贴标准",
+    *(f"tenure.{a}_{m}" for m in ("allowancerate", "allowancefloor") for a in ("view", "add")),
+)
+
+_TENURE_REPORT_ALLOWANCE_CAPABILITIES = {
+    Role.ADMIN: {WORKREPORT_READ, ALLOWANCE_VIEW, ALLOWANCE_RATES},
+    Role.PROVINCIAL_ORG: {WORKREPORT_READ, ALLOWANCE_VIEW},
+    Role.CITY_ORG: {WORKREPORT_READ, ALLOWANCE_VIEW},
+    Role.COUNTY_ORG: {WORKREPORT_READ, WORKREPORT_HEAR, ALLOWANCE_VIEW},
+    Role.TOWNSHIP: {WORKREPORT_READ, ALLOWANCE_VIEW},
+    Role.UNIT: {WORKREPORT_READ, WORKREPORT_HEAR, ALLOWANCE_VIEW, ALLOWANCE_PAY},
+    Role.SECRETARY: {WORKREPORT_WRITE, WORKREPORT_READ, ALLOWANCE_VIEW},
+}
+for _role, _held in _TENURE_REPORT_ALLOWANCE_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
+
+
 def capabilities_of(user) -> frozenset[Capability]:
     """What this user may do: its role's capabilities (a superuser: the administrator's too)."""
     if user is None or not user.is_authenticated or not user.is_active:

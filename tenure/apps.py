@@ -43,6 +43,11 @@ class TenureConfig(AppConfig):
         register_todo(care_todos)
         register_page_panel("village_detail", village_team_panel)
 
+        # 述职 reports and allowances (issue #13 points 1 and 3).
+        register_nav(NavItem("述职报告", "tenure:report_list", roles.WORKREPORT_READ, order=69))
+        register_nav(NavItem("驻村补贴", "tenure:allowances", roles.ALLOWANCE_VIEW, order=70))
+        register_todo(report_allowance_todos)
+
 
 def presence_todos(user):
     """待办 of the township and county: leave the rule table gives them, months to confirm."""
@@ -117,3 +122,23 @@ def village_team_panel(user, village):
         "can_form": team is None and roles.can(user, roles.TEAM_MANAGE),
     }
     return HomePanel("tenure/teams/_village_panel.html", context)
+
+
+def report_allowance_todos(user):
+    """The unit's and county's submitted reports not yet heard at their level; the unit's
+    statement drawn up but not yet recorded as paid."""
+    from django.urls import reverse
+
+    from core.navigation import Todo
+    from dispatch import roles
+    from tenure.allowances.models import AllowanceStatement
+    from tenure.workreports.models import WorkReport
+    from tenure.workreports.services import HEARING_LEVEL
+
+    level = HEARING_LEVEL.get(user.role)
+    if level is not None and roles.can(user, roles.WORKREPORT_HEAR):
+        waiting = WorkReport.objects.visible_to(user).filter(state=WorkReport.State.SUBMITTED).exclude(hearings__level=level).count()
+        yield Todo("待登记听取的述职报告", waiting, reverse("tenure:report_list") + "?state=submitted")
+    if roles.can(user, roles.ALLOWANCE_PAY):
+        unpaid = AllowanceStatement.objects.visible_to(user).filter(state=AllowanceStatement.State.PREPARED).count()
+        yield Todo("待登记发放的补贴发放表", unpaid, reverse("tenure:allowances"))

@@ -336,7 +336,9 @@ def load_demo_tenure(*, password: str) -> dict[str, int]:
     counts = dict(demo.kelan_year())
     counts["diary"] += demo.last_week()
     counts["shuji"] = 1 if shuji else 0
+    from tenure.allowances.demo import load_demo_allowances  # rates, statements, 述职 reports (#13)
     from tenure.care.demo import load_demo_care_and_teams  # care, training, one work team (#13)
 
     counts.update(load_demo_care_and_teams())
+    counts.update(load_demo_allowances())
     return counts

@@ -402,5 +402,13 @@ class PresenceMonthEvent(AppendOnlyEvent):
 
 # The packages of the time in office keep their models in their own modules; importing them
 # here registers them with the tenure app.
+from tenure.allowances.models import (  # noqa: E402,F401
+    AllowanceFloor,
+    AllowanceLine,
+    AllowanceRate,
+    AllowanceStatement,
+    AllowanceStatementEvent,
+)
 from tenure.care.models import CareEvent, HealthCheck, Insurance, Training  # noqa: E402, F401
 from tenure.teams.models import TeamMember, WorkTeam, WorkTeamEvent  # noqa: E402, F401
+from tenure.workreports.models import WorkReport, WorkReportEvent, WorkReportHearing  # noqa: E402,F401

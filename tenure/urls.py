@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("tenure.account_urls")),  # secretaries' accounts
     path("", include("tenure.care.urls")),  # training, health checks, accident insurance
     path("", include("tenure.teams.urls")),  # 驻村工作组
+    path("", include("tenure.workreports.urls")),  # 述职 reports and their hearing
+    path("", include("tenure.allowances.urls")),  # allowance rates, monthly statements, year totals
 ]
