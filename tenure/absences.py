@@ -8,16 +8,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format as d
 
 from dispatch import roles
 from secretaries.models import Posting
 from tenure.locks import refuse_if_locked, refuse_outside_term
 from tenure.models import OfficialAbsence
 from tenure.presence import tenure_postings
-
-
-def _d(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @transaction.atomic
@@ -31,7 +28,7 @@ def absence_record(*, posting: Posting, by, kind: str, start_date: datetime.date
     other = OfficialAbsence.objects.filter(posting=posting, start_date__lte=end_date, end_date__gte=start_date).first()
     if other is not None:
         raise ValidationError(
-            {"start_date": f"与已登记的公务外出（{other.get_kind_display()}，{_d(other.start_date)}至{_d(other.end_date)}）重叠。"}
+            {"start_date": f"与已登记的公务外出（{other.get_kind_display()}，{d(other.start_date)}至{d(other.end_date)}）重叠。"}
         )
     refuse_if_locked(posting, start_date, end_date, field="start_date")
     return OfficialAbsence.objects.create(

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format as d
 
 from dispatch import roles
 from dispatch.models import Role
@@ -36,10 +37,6 @@ from tenure.presence import leave_days, tenure_postings
 State = LeaveRequest.State
 # Requests that hold their dates: another request may not overlap them.
 HOLDING_STATES = (State.PENDING, State.APPROVED, State.CLOSED)
-
-
-def _d(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _event(leave: LeaveRequest, *, by, action: str, from_state: str, note: str = "") -> LeaveEvent:
@@ -96,7 +93,7 @@ def _refuse_overlap(posting, start, end, *, exclude=None) -> None:
         covered = leave_days(other)
         if covered and covered[0] <= end and covered[1] >= start:
             raise ValidationError(
-                {"start_date": f"与已有的请假（{_d(other.start_date)}至{_d(other.end_date)}，{other.get_state_display()}）重叠。"}
+                {"start_date": f"与已有的请假（{d(other.start_date)}至{d(other.end_date)}，{other.get_state_display()}）重叠。"}
             )
 
 
@@ -126,13 +123,13 @@ def leave_ask(
         if extends.extensions.filter(state__in=(State.PENDING, State.APPROVED)).exists():
             raise ValidationError("该假期已有续假申请，请在续假申请上继续办理。")
         if start_date <= extends.end_date:
-            raise ValidationError({"start_date": f"续假应从原假期结束（{_d(extends.end_date)}）之后开始。"})
+            raise ValidationError({"start_date": f"续假应从原假期结束（{d(extends.end_date)}）之后开始。"})
         gap = calendar_for(extends.end_date + ONE_DAY, start_date - ONE_DAY).working_days(extends.end_date + ONE_DAY, start_date - ONE_DAY)
         if gap:
-            raise ValidationError({"start_date": f"续假应紧接原假期：{_d(gap[0])}是工作日，未包含在内。"})
+            raise ValidationError({"start_date": f"续假应紧接原假期：{d(gap[0])}是工作日，未包含在内。"})
     working_days = calendar_for(start_date, end_date).count(start_date, end_date)
     if working_days == 0:
-        raise ValidationError({"start_date": f"{_d(start_date)}至{_d(end_date)}均为休息日或节假日，无需请假。"})
+        raise ValidationError({"start_date": f"{d(start_date)}至{d(end_date)}均为休息日或节假日，无需请假。"})
     _refuse_overlap(posting, start_date, end_date)
     refuse_if_locked(posting, start_date, end_date, field="start_date")
     rule = rule_for(working_days + chain_working_days(extends))
@@ -225,7 +222,7 @@ def leave_close(*, leave: LeaveRequest, by, returned_on: datetime.date, today: d
     if leave.extensions.filter(state__in=(State.PENDING, State.APPROVED)).exists():
         raise ValidationError("该假期已续假，请在续假申请上销假。")
     if returned_on < leave.start_date:
-        raise ValidationError({"returned_on": f"实际返岗日期早于假期开始日期（{_d(leave.start_date)}）。"})
+        raise ValidationError({"returned_on": f"实际返岗日期早于假期开始日期（{d(leave.start_date)}）。"})
     if returned_on > today:
         raise ValidationError({"returned_on": "实际返岗日期不能晚于今天。"})
     calendar = calendar_for(leave.start_date, max(returned_on, leave.end_date))
@@ -237,7 +234,7 @@ def leave_close(*, leave: LeaveRequest, by, returned_on: datetime.date, today: d
     leave.returned_on = returned_on
     leave.days_taken = calendar.count(leave.start_date, returned_on - ONE_DAY)
     leave.save(update_fields=["state", "returned_on", "days_taken"])
-    _event(leave, by=by, action="close", from_state=State.APPROVED, note=f"{_d(returned_on)}返岗，实际请假{leave.days_taken}个工作日")
+    _event(leave, by=by, action="close", from_state=State.APPROVED, note=f"{d(returned_on)}返岗，实际请假{leave.days_taken}个工作日")
     return leave
 
 

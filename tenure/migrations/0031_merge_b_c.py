@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenure', '0020_reports_allowances'),
-        ('tenure', '0030_care_and_work_teams'),
+        ("tenure", "0020_reports_allowances"),
+        ("tenure", "0030_care_and_work_teams"),
     ]
 
-    operations = [
-    ]
+    operations = []
