@@ -165,7 +165,7 @@ def test_the_status_of_a_queued_job_for_the_page_script(client, province_user, l
         "error": "",
         "download": "",
     }
-    assert "正在排队" in page and "js/jobs.js" in page and 'http-equiv="refresh"' in page
+    assert "排队中" in page and "文件在后台生成" in page and "js/jobs.js" in page and 'http-equiv="refresh"' in page
 
 
 # --- the worker's periodic work and the health check --------------------------------------------
