@@ -26,9 +26,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core import health as health_module
-from core.jobs import INTERRUPTED, OUT_OF_SCOPE, job_reconcile, jobs_cleanup, queue_health, worker_beat
+from core.jobs import INTERRUPTED, OUT_OF_SCOPE, job_reconcile, jobs_cleanup, queue_health, run_job, worker_beat
 from core.models import Job, WorkerHeartbeat
 from tests.reports.test_annexes import campaign, ledger, units  # noqa: F401 (fixtures)
+from villages.models import Village
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVINCE_LEDGER = "/annexes/3/xlsx/?region=140000"
@@ -338,3 +339,20 @@ def test_a_worker_process_exports_the_ledger_and_reports_a_failure_in_chinese(
     client.force_login(province_user)
     assert client.get(f"/exports/{ledger_job.pk}/file/").status_code == 404
     assert not WorkerHeartbeat.objects.exists()  # the worker took its heartbeat with it
+
+
+@pytest.mark.django_db
+def test_the_village_list_job_writes_the_filtered_list_of_the_requesters_scope(client, kelan_user, media, settings):
+    settings.JOBS_DIRECT_MAX_ROWS = 10
+    client.force_login(kelan_user)
+    start(client, "villages", "township=140929100")
+    job = Job.objects.get()
+
+    assert run_job.call(job.pk) == "done"  # the task's function, as the worker calls it
+
+    job.refresh_from_db()
+    expected = Village.objects.filter(township__code="140929100").count()
+    assert (job.state, job.done, job.total, job.title) == ("done", expected, expected, "村名单（按筛选条件）")
+    sheet = openpyxl.load_workbook(job.file.open("rb")).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(codes) == expected and all(code.startswith("140929100") for code in codes)
