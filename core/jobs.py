@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import close_old_connections, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django_tasks import task
@@ -114,11 +114,17 @@ def queued_export(total: int) -> bool:
 
 class Progress:
     """Counts an export's rows as they are written. The count reaches the job's row at most once
-    a second (a one-row UPDATE), where the status page, on whatever server, reads it."""
+    a second (a one-row UPDATE), where the status page, on whatever server, reads it.
+
+    The UPDATE goes through a connection of its own: the export's rows are read through an open
+    cursor (``iterator()``), and on SQLite a connection whose read began before another one's
+    commit (the worker's heartbeat) cannot write until that read ends — "database is locked" at
+    once, without waiting. A second connection has no such read and waits its turn."""
 
     def __init__(self, job_id: int | None, total: int = 0):
         self.job_id, self.total, self.done = job_id, total, 0
         self._flushed = time.monotonic()
+        self._connection = None
 
     def count(self, rows: Iterable) -> Iterator:
         for row in rows:
@@ -129,7 +135,19 @@ class Progress:
 
     def flush(self) -> None:
         self._flushed = time.monotonic()
-        Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(done=self.done, total=max(self.total, self.done))
+        if self._connection is None:
+            self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        table = self._connection.ops.quote_name(Job._meta.db_table)
+        with self._connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET done = %s, total = %s WHERE id = %s AND state = %s",
+                [self.done, max(self.total, self.done), self.job_id, Job.State.RUNNING],
+            )
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -147,7 +165,7 @@ def job_start(*, kind: JobKind, query: str, by) -> tuple[Job, bool]:
         # The requester's row is the lock: two POSTs of one user are decided one after the other.
         get_user_model().objects.select_for_update().filter(pk=by.pk).first()
         same = Job.objects.filter(requested_by=by, kind=kind.name, query=query, state__in=[Job.State.QUEUED, Job.State.RUNNING])
-        if (existing := same.first()) is not None:
+        if (existing := same.first()) is not None and not job_reconcile(existing).finished:
             return existing, False
         job = Job.objects.create(requested_by=by, kind=kind.name, title=plan.title[:200], query=query, total=plan.total)
         # The task's row is written in this transaction too: both or neither.
@@ -177,7 +195,10 @@ def run_job(job_id: int) -> str:
         if not user.is_active or not kind.capability.held_by(user):
             raise JobError(f"导出失败：您的账号已停用，或您的角色已无权{kind.capability.label}。")
         progress = Progress(job.pk, job.total)
-        file_name, file = kind.write(JobRequest.of(user, job.query), progress)
+        try:
+            file_name, file = kind.write(JobRequest.of(user, job.query), progress)
+        finally:
+            progress.close()
         with file:
             size = file.seek(0, os.SEEK_END)
             file.seek(0)

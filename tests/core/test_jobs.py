@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core import health as health_module
+from core import jobs
 from core.jobs import INTERRUPTED, OUT_OF_SCOPE, job_reconcile, jobs_cleanup, queue_health, run_job, worker_beat
 from core.models import Job, WorkerHeartbeat
 from tests.reports.test_annexes import campaign, ledger, units  # noqa: F401 (fixtures)
@@ -107,9 +109,12 @@ def test_a_region_outside_the_scope_gets_404_and_nothing_is_queued(client, lvlia
 
 
 @pytest.mark.django_db
-def test_start_answers_only_post(client, province_user):
+def test_start_answers_only_post_and_the_pages_only_get(client, province_user):
     client.force_login(province_user)
+    job = Job.objects.create(requested_by=province_user, kind="annex3", title="附表3")
     assert client.get("/exports/start/").status_code == 405
+    for url in ("/exports/", f"/exports/{job.pk}/", f"/exports/{job.pk}/status/", f"/exports/{job.pk}/file/"):
+        assert client.post(url).status_code == 405
 
 
 @pytest.mark.django_db
@@ -189,6 +194,22 @@ def test_a_job_whose_worker_died_is_marked_failed(province_user):
     job = job_reconcile(job)
 
     assert (job.state, job.error) == ("failed", INTERRUPTED)
+
+
+@pytest.mark.django_db
+def test_the_same_export_is_queued_again_when_the_earlier_one_was_orphaned(client, province_user, ledger, queue_everything):
+    client.force_login(province_user)
+    start(client, "annex3", "region=140000")
+    orphan = Job.objects.get()
+    DBTaskResult.objects.filter(pk=orphan.task_id).update(status="RUNNING", worker_ids=["gone"])
+    Job.objects.filter(pk=orphan.pk).update(state="running")  # its worker never beat: dead
+
+    response = start(client, "annex3", "region=140000")
+
+    orphan.refresh_from_db()
+    fresh = Job.objects.exclude(pk=orphan.pk).get()
+    assert (orphan.state, orphan.error) == ("failed", INTERRUPTED)
+    assert fresh.state == "queued" and response["Location"] == f"/exports/{fresh.pk}/"
 
 
 @pytest.mark.django_db
@@ -356,3 +377,22 @@ def test_the_village_list_job_writes_the_filtered_list_of_the_requesters_scope(c
     sheet = openpyxl.load_workbook(job.file.open("rb")).active
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(codes) == expected and all(code.startswith("140929100") for code in codes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_recorded_while_the_heartbeat_commits_beside_the_export(worker_database, province_user, media, monkeypatch):
+    """On SQLite the export reads its rows through an open cursor; a progress UPDATE on that
+    connection after the heartbeat's commit was refused at once ("database is locked") and the
+    worker died mid-job. Heartbeat and progress as often as they come, in this process."""
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.02)
+    monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0.005)
+    job, _ = jobs.job_start(kind=jobs.job_kind("villages"), query="city=140900", by=province_user)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("jobs_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+    job.refresh_from_db()
+    assert (job.state, job.done) == ("done", Village.objects.filter(county__parent__code="140900").count())
