@@ -37,10 +37,14 @@ setup: install
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo --quiet-accounts
 
+# The background worker (long exports, core.jobs) runs beside the development server; one
+# Ctrl+C stops both (the trap also stops the worker if the server ends another way).
 run: setup
 	@$(PY) manage.py load_demo | tail -n +2
 	@echo ""
 	@echo "登录地址：http://$(HOST):$(PORT)/login/  （Ctrl+C 停止）"
+	@$(PY) manage.py jobs_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # ruff first: a finding fails the run before the slower suite starts.

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from core import health, jobs
         from core.security import start_session_clock
+
+        health.CHECKS["tasks"] = jobs.queue_health
 
         user_logged_in.connect(start_session_clock, dispatch_uid="core.start_session_clock")

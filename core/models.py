@@ -146,3 +146,84 @@ class LoginFailure(AccessFailureLog):
         proxy = True
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
+
+
+# --- Background jobs (core/jobs.py) ----------------------------------------------------------
+
+
+class Job(models.Model):
+    """One long export a user asked for: what (``kind``, one of the kinds the apps declare), with
+    which parameters (the export page's query, read again by the worker as this user), its
+    state and progress, and the file it wrote, kept until ``expires_at``. Only its requester
+    sees it. The worker runs it through Django's tasks framework (``task_id`` is the queue's
+    row); this row is what the pages show, whichever application server answers."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在生成"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        EXPIRED = "expired", "已过期"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField("导出内容", max_length=32)
+    title = models.CharField("说明", max_length=200)
+    # The export page's query string (region, campaign, filters), as the page received it.
+    query = models.CharField("参数", max_length=2000, blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
+    done = models.PositiveIntegerField("已完成行数", default=0)
+    total = models.PositiveIntegerField("总行数", default=0)
+    error = models.CharField("失败原因", max_length=500, blank=True)
+    task_id = models.CharField("任务编号", max_length=64, blank=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", max_length=255, blank=True)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    expires_at = models.DateTimeField("保留至", null=True, blank=True, db_index=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user) -> models.QuerySet:
+            """A job is its requester's alone: anyone else gets 404, whatever his scope."""
+            if user is None or not user.is_authenticated or not user.is_active:
+                return self.none()
+            return self.filter(requested_by=user)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "后台导出"
+        verbose_name_plural = "后台导出"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="job_requester_created")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_state_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED, self.State.EXPIRED}
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``jobs_worker`` process says it is alive every few seconds (for /healthz)."""
+
+    worker_id = models.CharField("工作进程", max_length=64, unique=True)
+    host = models.CharField("主机", max_length=255)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间", default=timezone.now)
+    seen_at = models.DateTimeField("最近心跳", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "后台工作进程"
+        verbose_name_plural = "后台工作进程"
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -8,8 +8,10 @@ class DispatchConfig(AppConfig):
     verbose_name = "选派管理"
 
     def ready(self) -> None:
+        from core.jobs import register_job_kind
         from core.navigation import NavItem, register_nav
         from dispatch import roles
+        from villages.exports import village_export_job
 
         # The villages app's pages: its entries are registered here, where the capability table
         # is, because villages imports nothing of dispatch.
@@ -19,6 +21,9 @@ class DispatchConfig(AppConfig):
         register_nav(NavItem("派出单位", "units:list", roles.VIEW_UNITS, order=30))
         register_nav(NavItem("名额分配", "quotas:matrix", roles.VIEW_QUOTAS, order=31))
         register_nav(NavItem("覆盖计划", "coverage:plan", roles.VIEW_COVERAGE, order=32))
+        register_job_kind(village_export_job(roles.EXPORT_VILLAGES))
+        # 我的导出 (core.job_views): the background exports of those who may start one.
+        register_nav(NavItem("我的导出", "jobs:list", roles.VIEW_OWN_EXPORTS, order=95))
 
         # Permissions are created by django.contrib.auth after every migrate, app by app; the role
         # groups are brought in line once the last app has its permissions (see the handler).

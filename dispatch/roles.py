@@ -298,6 +298,12 @@ _TENURE_PRESENCE_CAPABILITIES = {
 for _role, _held in _TENURE_PRESENCE_CAPABILITIES.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
 
+# --- background exports (core.jobs): 我的导出 for every role that may start one -------------------
+VIEW_OWN_EXPORTS = _cap("exports.own", "查看我的导出")
+for _role, _held in list(ROLE_CAPABILITIES.items()):
+    if _held & {EXPORT_VILLAGES, VIEW_ANNEXES}:
+        ROLE_CAPABILITIES[_role] = _held | {VIEW_OWN_EXPORTS}
+
 
 # --- tenure: care and training, work teams (issue #13 points 4 and 5) --------------------------
 CARE_VIEW = _cap(

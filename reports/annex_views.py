@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.job_views import offer
+from core.jobs import Plan, job_kind, queued_export
 from dispatch import roles
 from dispatch.models import Campaign
 from dispatch.selectors import chosen_campaign
@@ -151,7 +153,7 @@ def annex_page(request, annex: str):
             rows = islice(
                 ledger_rows(campaign=campaign, region=region, user=request.user), page.start_index() - 1 if total else 0, page.end_index()
             )
-            context.update(lines=_ledger_lines(layout, rows), page=page, total=total)
+            context.update(lines=_ledger_lines(layout, rows), page=page, total=total, export_queued=queued_export(total))
         else:
             table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region, user=request.user)
             context["lines"] = [{"kind": row.kind, "cells": _cells(layout, row.values, row.label), "code": row.code} for row in table.rows]
@@ -166,6 +168,11 @@ def annex_xlsx(request, annex: str):
     selection = _selection(request)
     if selection.campaign is None:
         raise Http404("没有当前选派批次。")
+    if annex == "3":
+        total = ledger_queryset(campaign=selection.campaign, region=selection.region, user=request.user).count()
+        if queued_export(total):
+            # Too many rows to write while the page waits (reports.annex_jobs): offered as a job.
+            return offer(request, job_kind("annex3"), Plan(title=f"{layout.label} {layout.title_for(selection.region)}", total=total))
     # A temporary file, not memory: the province's ledger is written row by row and sent in chunks.
     file = tempfile.TemporaryFile(suffix=".xlsx")
     try:

@@ -17,11 +17,12 @@ from django.db.models import F, FilteredRelation, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
-from django.utils import timezone
 
 from core.filters import PAGE_SIZE, sort_links
+from core.job_views import offer
+from core.jobs import Plan, job_kind, queued_export
 from core.navigation import Capability, page_panels_for, require
-from villages.exports import villages_xlsx_tempfile
+from villages.exports import village_export_filename, villages_xlsx_tempfile
 from villages.filters import VillageFilterSet
 from villages.models import Village
 from villages.selectors import county_category_summary
@@ -81,6 +82,7 @@ class VillagePages:
                 "page": page,
                 "sort": sort_links(request, ("code", "name", "county"), "code"),
                 "can_export": self.export.held_by(request.user),
+                "export_queued": queued_export(page.paginator.count),
             },
         )
 
@@ -90,12 +92,14 @@ class VillagePages:
         if filterset.is_bound and not filterset.is_valid():
             # The list page shows what is wrong with the filters; export nothing meanwhile.
             return redirect(f"{reverse('villages:list')}?{request.GET.urlencode()}")
-        file = villages_xlsx_tempfile(villages=filterset.qs)
-        filename = f"村名单-{timezone.localdate():%Y%m%d}.xlsx"
+        villages = filterset.qs
+        if queued_export(total := villages.count()):
+            # Too many rows to write while the page waits: offered as a background job.
+            return offer(request, job_kind("villages"), Plan(title="村名单", total=total))
         return FileResponse(
-            file,
+            villages_xlsx_tempfile(villages=villages),
             as_attachment=True,
-            filename=filename,
+            filename=village_export_filename(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 

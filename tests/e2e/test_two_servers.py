@@ -1,14 +1,16 @@
 """Several application servers side by side (issue: national scale and production).
 
-Two gunicorn servers with production settings run against one PostgreSQL database and one
-media directory, as deploy/ sets them up behind nginx. Whatever server a request lands on, the
-session, an import's preview and its uploaded file are there. PostgreSQL only: production's
+Two gunicorn servers with production settings and a background worker run against one
+PostgreSQL database and one media directory, as deploy/ sets them up behind nginx. Whatever
+server a request lands on, the session, an import's preview and its uploaded file, and a
+background export's progress and file are there. PostgreSQL only: production's
 database (SQLite is the one-machine trial).
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import socket
@@ -26,7 +28,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tests.spreadsheets import xlsx_bytes
+from tests.spreadsheets import read_xlsx, xlsx_bytes
 from villages.models import Village
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,8 +97,17 @@ def servers(django_db_setup, tmp_path_factory):
                 text=True,
             )
             processes.append(process)
+        # And one background worker (long exports), as deploy/first-secretary-worker@.service runs it.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "jobs_worker", "--no-reload", "--interval", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for port, process in zip(ports, processes, strict=True):
             wait_healthy(port, process)
+        processes.append(worker)
         yield [f"http://127.0.0.1:{p}" for p in ports]
     finally:
         for process in processes:
@@ -193,6 +204,34 @@ def test_an_import_previewed_on_one_server_is_confirmed_on_the_other(servers, ke
     status, _, _ = visitor.post(b, f"/villages/import/{batch}/confirm/", {}, form_page=f"/villages/import/{batch}/")
     assert status == 302
     assert Village.objects.get(code=XIJIE).is_weak_organization is True
+
+
+def test_an_export_started_on_one_server_is_run_by_the_worker_and_downloaded_from_the_other(servers, kelan, reference_data):
+    a, b = servers
+    visitor = Visitor()
+    visitor.log_in(a, "kelan")
+
+    status, location, _ = visitor.post(a, "/exports/start/", {"kind": "villages", "query": "township=140929100"}, form_page="/")
+    assert status == 302 and re.fullmatch(r"/exports/[0-9]+/", location), (status, location)
+    deadline = time.monotonic() + 60
+    while True:
+        status, _, body = visitor.request(b, "GET", location + "status/")
+        job = json.loads(body)
+        if job["finished"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert job["state"] == "done", job
+
+    port = int(b.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request(
+        "GET", job["download"], headers={"X-Forwarded-Proto": "https", "Cookie": "; ".join(f"{k}={v}" for k, v in visitor.cookies.items())}
+    )
+    response = conn.getresponse()
+    data = response.read()
+    assert response.status == 200 and data.startswith(b"PK")  # written by the worker, served by server b
+    expected = Village.objects.filter(township__code="140929100").count()
+    assert len(read_xlsx(data)) == expected + 1  # the header and one row per village
 
 
 def test_a_login_and_a_page_in_chromium_through_one_server(servers, kelan, browser):
