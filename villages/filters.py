@@ -188,7 +188,11 @@ class VillageFilterSet(ListFilterSet):
         if prefix_length >= Region.PREFIX_LENGTH[Region.Level.TOWNSHIP]:
             del self.filters["township"]
 
-        offer_region_chain(self, request=request, names={"city": "city", "county": "county", "township": "township"})
+        offer_region_chain(
+            self,
+            request=request,
+            names={Region.Level.CITY: "city", Region.Level.COUNTY: "county", Region.Level.TOWNSHIP: "township"},
+        )
 
     def filter_category(self, queryset: VillageQuerySet, name: str, value: str) -> VillageQuerySet:
         return queryset.filter(CATEGORY_CONDITIONS[value][1])

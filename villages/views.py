@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import F, FilteredRelation, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
 
-from core.filters import PAGE_SIZE, sort_links
+from core.filters import PAGE_SIZE, LateRowPaginator, sort_links
 from core.navigation import Capability, require
 from core.params import parse_code
 from villages.exports import villages_xlsx_tempfile
@@ -69,7 +68,11 @@ class VillagePages:
     def village_list(self, request):
         require(request.user, self.view)
         filterset = VillageFilterSet(request.GET or None, request=request)
-        page = Paginator(with_secretary(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = LateRowPaginator(
+            filterset.qs,
+            PAGE_SIZE,
+            rows=lambda ids: with_secretary(Village.objects.filter(pk__in=ids).select_related(*filterset.select_related)),
+        ).get_page(request.GET.get("page"))
         linked = visible_posting_ids(request.user, [v.secretary_posting for v in page.object_list])
         for village in page.object_list:
             village.secretary_linked = village.secretary_posting in linked
@@ -131,6 +134,8 @@ class VillagePages:
         fills the next region select of a filter form with. A parent outside the scope answers
         404 like one that does not exist."""
         require(request.user, self.view)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
         regions = Region.objects.visible_to(request.user)
         if "parent" in request.GET:
             code = parse_code(request.GET["parent"], (6,))
