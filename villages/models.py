@@ -66,11 +66,6 @@ class Region(models.Model):
         verbose_name = "行政区划"
         verbose_name_plural = "行政区划"
         ordering = ["code"]
-        indexes = [
-            # Scope and province filters are `code LIKE '1409%'`; the unique index on code uses the
-            # database's collation, which PostgreSQL cannot use for LIKE: pattern ops can.
-            models.Index(fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]),
-        ]
         constraints = [
             models.CheckConstraint(
                 name="region_parent_matches_level",
