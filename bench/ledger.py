@@ -33,7 +33,7 @@ from dispatch.models import Campaign, Role, User  # noqa: E402
 from reports.annex_xlsx import write_xlsx  # noqa: E402
 from reports.annexes import ANNEX3, ledger_rows, statistics_table, summary_table  # noqa: E402
 from secretaries.models import PostingEvent  # noqa: E402
-from villages.models import Region  # noqa: E402
+from villages.models import deployment_province  # noqa: E402
 
 # The province's ledger as 省委组织部 reads it (everything); an unsaved user is enough for the scope.
 READER = User(username="bench", role=Role.PROVINCIAL_ORG)
@@ -74,7 +74,7 @@ def measure(write, campaign, region) -> dict:
 
 def main() -> None:
     campaign = Campaign.objects.get(is_current=True)
-    province = Region.objects.get(level=Region.Level.PROVINCE)
+    province = deployment_province()
     rows = sum(1 for _ in ledger_rows(campaign=campaign, region=province, user=READER))
     results = {"rows": rows, "events": PostingEvent.objects.count(), "XlsxWriter constant_memory (ours)": [], "openpyxl write_only": []}
     for _ in range(2):

@@ -5,8 +5,38 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.paginator import Page, Paginator
 
 PAGE_SIZE = 50
+
+
+class LateRowPaginator(Paginator):
+    """A paginator that finds a page's ids first and joins only those rows ("late row lookup").
+
+    A list page's rows join several tables (a village's county, city, township and current
+    secretary). ``OFFSET 600000`` over those joins makes the database build and throw away every
+    joined row before the page; the ids alone come from one index in order (villages by code),
+    and the joins are then made for 50 rows. Page numbers stay (unlike keyset pagination, which
+    would need the pager's links and the sort links rewritten and has no "last page"); the count
+    is of the user's scope, which is at most one province since scopes that see everything see
+    the deployment's province only (core.scope).
+
+    ``rows(ids)`` answers the page's rows (with their joins) for those ids, in any order."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in self.rows(ids)}
+        return self._get_page([found[i] for i in ids if i in found], number, self)
+
 
 YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 

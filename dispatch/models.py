@@ -61,6 +61,7 @@ class DispatchingUnit(models.Model):
 
     class QuerySet(ScopedQuerySet):
         scope_region_fields = ("region__code",)
+        scope_province_field = "region__code"
         scope_unit_field = ""  # the unit itself
 
     objects = QuerySet.as_manager()

@@ -18,7 +18,7 @@ from dispatch.quota_services import QuotaCell, QuotaRefused, quotas_set
 from dispatch.reference import annex2_records
 from dispatch.roles import can
 from dispatch.services import UnitsRefused, units_create
-from villages.models import Region
+from villages.models import Region, deployment_province
 from villages.selectors import RegionNames
 
 # A unit the table names that the system does not know yet: the preview offers to create it
@@ -135,7 +135,7 @@ class QuotaResource(TwoStageImport, resources.ModelResource):
         created = getattr(self, "created_units", None)
         if created is None:
             created = self.created_units = {}
-        province = Region.objects.get(level=Region.Level.PROVINCE)
+        province = deployment_province()
         offers = [staged for staged in rows if "new_unit" in staged.values]
         if offers:
             names = [staged.values["new_unit"] for staged in offers]

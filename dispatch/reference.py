@@ -14,7 +14,7 @@ from django.db import transaction
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from dispatch.quota_services import QuotaCell, quotas_set
 from dispatch.services import units_create, units_update
-from villages.models import Region
+from villages.models import Region, deployment_province
 from villages.selectors import RegionNames
 from villages.services import LoadResult
 
@@ -75,7 +75,7 @@ def load_campaign_2015() -> LoadResult:
         name=CAMPAIGN_2015["name"], defaults={**CAMPAIGN_2015, "is_current": not Campaign.objects.filter(is_current=True).exists()}
     )
     result.created += created
-    province = Region.objects.get(level=Region.Level.PROVINCE)
+    province = deployment_province()
     rows = _csv(UNITS_FIXTURE)
     units = {u.name: u for u in DispatchingUnit.objects.filter(region=province, name__in=[r["name"] for r in rows])}
     to_create, to_update = [], []

@@ -8,6 +8,9 @@ from the environment:
 - ``DATABASE_URL``: defaults to a SQLite file in the checkout; production and CI use PostgreSQL,
   e.g. ``postgres://postgres@127.0.0.1:5432/first_secretary``.
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma-separated), ``CSRF_TRUSTED_ORIGINS``.
+- ``PROVINCE_CODE``: the deployment's own province, by its division code (``14`` or ``140000``,
+  Shanxi, by default). The regions and villages of other provinces may be loaded beside it; the
+  province's users, its imports and its reports see this province only.
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``: production defaults are strict; an intranet
   served behind a TLS-terminating proxy sets ``SECURE_PROXY_SSL_HEADER=1``.
 """
@@ -225,6 +228,12 @@ MEDIA_URL = "media/"
 
 # Spreadsheet imports: the largest upload accepted, and the largest a workbook may declare it
 # unzips to (a small zip can unpack to gigabytes). Previews not confirmed within an hour go.
+# The deployment's own province (core.scope.deployment_province_prefix reads it): one province
+# per deployment, the nation's regions allowed beside it.
+PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "14").strip()
+if not (PROVINCE_CODE.isdigit() and PROVINCE_CODE[2:] in ("", "0000") and len(PROVINCE_CODE) in (2, 6) and PROVINCE_CODE[:2] != "00"):
+    raise ImproperlyConfigured(f"PROVINCE_CODE must be a province's division code such as 14 or 140000, not {PROVINCE_CODE!r}")
+
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "400")) * 1024 * 1024
 IMPORT_PREVIEW_LIFETIME_SECONDS = 60 * 60

@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from core.filters import YES_NO, KeyedOrderingFilter, ListFilterSet
 from core.scope import Scope
 from dispatch.models import DispatchingUnit
-from villages.filters import RegionChoiceFilter
+from villages.filters import RegionChoiceFilter, offer_region_chain
 from villages.models import Region
 
 PAGE_SIZE = 50
@@ -70,13 +70,8 @@ class DispatchingUnitFilterSet(ListFilterSet):
         if prefix_length >= Region.PREFIX_LENGTH[Region.Level.COUNTY] or scope.unit_id is not None:
             self.filters.pop("city", None)
             del self.filters["county"]
-        regions = Region.objects.visible_to(request.user)
-        city_code = self.data.get("city") if "city" in self.filters else None
-        if "city" in self.filters:
-            self.filters["city"].queryset = regions.filter(level=Region.Level.CITY)
-        if "county" in self.filters:
-            counties = regions.filter(level=Region.Level.COUNTY)
-            self.filters["county"].queryset = counties.filter(parent__code=city_code) if city_code else counties
+        # The cities of the scope, then the chosen city's counties (loaded on demand).
+        offer_region_chain(self, request=request, names={Region.Level.CITY: "city", Region.Level.COUNTY: "county"})
 
     def filter_city(self, queryset, name: str, value: Region):
         # A city's units and its counties' units.

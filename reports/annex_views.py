@@ -35,7 +35,7 @@ from reports.annexes import (
     statistics_table,
     summary_table,
 )
-from villages.models import Region
+from villages.models import Region, deployment_province_code
 
 LEDGER_PAGE_SIZE = 1000  # 附表3 rows per screen page: a county's or a city's ledger fits on one
 REGION_LEVELS = (Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)
@@ -70,7 +70,7 @@ def _selection(request) -> Selection:
     if user.region is not None and user.region.level in REGION_LEVELS:
         root = get_object_or_404(in_scope, pk=user.region_id)
     else:
-        root = get_object_or_404(in_scope, level=Region.Level.PROVINCE)
+        root = get_object_or_404(in_scope, level=Region.Level.PROVINCE, code=deployment_province_code())
     code = request.GET.get("region")
     region = get_object_or_404(in_scope, code=code) if code else root
     choices = list(

@@ -20,7 +20,7 @@ from dispatch import roles
 from dispatch.models import Campaign, User
 from dispatch.selectors import chosen_campaign
 from reports import dashboards
-from villages.models import Region
+from villages.models import Region, deployment_province_code
 
 # The village list's filter that selects a region of each level (villages.filters).
 VILLAGE_REGION_PARAM = {Region.Level.CITY: "city", Region.Level.COUNTY: "county", Region.Level.TOWNSHIP: "township"}
@@ -50,7 +50,7 @@ def _region(request) -> Region:
         return get_object_or_404(regions, code=wanted)
     if user.region is not None and user.region.level in dashboards.CHILD_LEVEL:
         return user.region
-    return get_object_or_404(regions, level=Region.Level.PROVINCE)
+    return get_object_or_404(regions, level=Region.Level.PROVINCE, code=deployment_province_code())
 
 
 def _region_path(user: User, region: Region) -> list[Region]:

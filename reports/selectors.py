@@ -292,7 +292,7 @@ def county_statuses(*, campaign: Campaign, city: Region) -> list[RegionStatus]:
 
 def city_statuses(*, campaign: Campaign) -> list[RegionStatus]:
     """Each city of the province against the campaign's ledger deadline."""
-    cities = list(Region.objects.filter(level=Region.Level.CITY).order_by("code"))
+    cities = list(Region.objects.of_deployment().filter(level=Region.Level.CITY).order_by("code"))
     with_rows = set(ledger_postings(campaign).values_list("county__parent_id", flat=True).distinct())
     latest = _latest_by_region(campaign, cities)
     deadline = deadline_for(campaign=campaign, level=Level.CITY)

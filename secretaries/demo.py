@@ -38,7 +38,7 @@ from dispatch.services import units_create
 from secretaries.idcard import make_id_number
 from secretaries.models import Cadre, Posting
 from secretaries.services import cadres_create, postings_apply, postings_perform
-from villages.models import POOR_COUNTY, Region, Village
+from villages.models import POOR_COUNTY, Region, Village, deployment_province
 
 SEED = 2015
 # Shanxi 2015: secretaries in office by where they come from (the five groups of 附表4).
@@ -127,12 +127,12 @@ class DemoBuilder:
         self.facts: dict = {}
         self.rng = random.Random(SEED)
         self.campaign = campaign
-        self.province = Region.objects.get(level=Region.Level.PROVINCE)
-        self.cities = {r.pk: r for r in Region.objects.filter(level=Region.Level.CITY).order_by("code")}
-        self.counties = {r.pk: r for r in Region.objects.filter(level=Region.Level.COUNTY).order_by("code")}
-        self.poor_counties = set(Region.objects.filter(POOR_COUNTY).values_list("pk", flat=True))
+        self.province = deployment_province()
+        self.cities = {r.pk: r for r in Region.objects.of_deployment().filter(level=Region.Level.CITY).order_by("code")}
+        self.counties = {r.pk: r for r in Region.objects.of_deployment().filter(level=Region.Level.COUNTY).order_by("code")}
+        self.poor_counties = set(Region.objects.of_deployment().filter(POOR_COUNTY).values_list("pk", flat=True))
         villages = defaultdict(list)
-        for v in Village.objects.targets().order_by("code"):
+        for v in Village.objects.targets().filter(code__startswith=self.province.scope_prefix).order_by("code"):
             villages[v.county_id].append(v)
         # Registered-poor villages first (provincial and city secretaries go there mainly), in a
         # drawn order; the last ones of each county are left uncovered.

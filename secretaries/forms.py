@@ -121,7 +121,7 @@ class BulkForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label="（推荐时选择）",
-        queryset=Region.objects.filter(level=Region.Level.COUNTY).order_by("code"),
+        queryset=Region.objects.of_deployment().filter(level=Region.Level.COUNTY).order_by("code"),
     )
 
     def __init__(self, *args, postings=None, actions=(), counties=None, quota_use=None, **kwargs):

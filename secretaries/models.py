@@ -72,6 +72,7 @@ class Cadre(models.Model):
 
     class QuerySet(ScopedQuerySet):
         scope_region_fields = ("unit__region__code",)
+        scope_province_field = "unit__region__code"
         scope_unit_field = "unit"
 
     objects = QuerySet.as_manager()
@@ -175,6 +176,8 @@ class Posting(models.Model):
         # those of its own units; 省扶贫办 the provincial units' candidates; the township the
         # secretaries of its villages, whom it manages day to day (notice §五).
         scope_region_fields = ("county__code", "unit__region__code", "village__code")
+        # A central unit's secretaries in Shanxi (中央在晋单位) have the province as their unit's region.
+        scope_province_field = "unit__region__code"
         scope_unit_field = "unit"
         scope_posting_field = ""
 

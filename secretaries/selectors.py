@@ -28,7 +28,7 @@ def recommend_counties(*, posting: Posting | None = None, postings: Sequence[Pos
     provincial or central unit its quota counties in the posting's campaign, a city or county
     unit the counties of its own region. For several postings (the admin's recommend page), the
     counties any of them may name; the rule judges each."""
-    counties = Region.objects.filter(level=Region.Level.COUNTY)
+    counties = Region.objects.of_deployment().filter(level=Region.Level.COUNTY)
     postings = [posting] if posting is not None else list(postings)
     wanted = Q(pk__in=[])
     for unit, campaign in {(p.unit, p.campaign_id) for p in postings}:

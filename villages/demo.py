@@ -13,6 +13,7 @@ import random
 
 from django.db import transaction
 
+from core.scope import deployment_province_prefix
 from villages.models import POOR_COUNTY, Region, Village
 from villages.services import villages_set_categories
 
@@ -25,9 +26,9 @@ SEED = 2015
 def demo_category_plan() -> dict[int, dict]:
     """{village id: {field: True}} for every village the demo marks."""
     rng = random.Random(SEED)
-    poor_counties = set(Region.objects.filter(POOR_COUNTY).values_list("id", flat=True))
+    poor_counties = set(Region.objects.of_deployment().filter(POOR_COUNTY).values_list("id", flat=True))
     rural = list(
-        Village.objects.filter(code__regex=r"^[0-9]{9}[2-9][0-9]{2}$")
+        Village.objects.filter(code__regex=r"^[0-9]{9}[2-9][0-9]{2}$", code__startswith=deployment_province_prefix())
         .exclude(name__contains="居委会")
         .exclude(name__contains="居民委员会")
         .exclude(name__contains="社区")

@@ -11,8 +11,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 
 from core.filters import YES_NO, KeyedOrderingFilter, ListFilterSet
+from core.params import parse_code
 from core.scope import Scope
 from villages.models import POOR, POOR_COUNTY, TARGET, WEAK, Region, Village, VillageQuerySet
 
@@ -55,15 +58,25 @@ ORDER_BY = {
 }
 
 
-class RegionChoiceField(forms.ModelChoiceField):
-    """Names a township with its county when the list spans several counties, because township
-    names repeat across the province (there are many 城关镇)."""
+class OfferedChoiceIterator(ModelChoiceIterator):
+    """The options a select shows: ``field.offered`` when set, a part of what it accepts."""
 
-    with_parent = False
+    def __init__(self, field):
+        super().__init__(field)
+        if getattr(field, "offered", None) is not None:
+            self.queryset = field.offered
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """A region chosen by its division code. What it accepts (``queryset``: every region of the level in the user's scope, so that a link
+    such as ?county=140929 from a dashboard works) and what it shows (``offered``: the regions
+    under the chosen parent, see ``offer_region_chain``) differ: a province's selects would
+    otherwise render every township of the province on every page."""
+
+    iterator = OfferedChoiceIterator
+    offered = None
 
     def label_from_instance(self, obj: Region) -> str:
-        if self.with_parent:
-            return f"{obj.parent.name} · {obj.name}"
         return obj.name
 
 
@@ -75,6 +88,59 @@ class RegionChoiceFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("empty_label", "全部")
         kwargs.setdefault("queryset", Region.objects.none())
         super().__init__(*args, **kwargs)
+
+
+# The levels of a chain of region selects, from the top, and the level above each.
+CHAIN_LEVELS = (Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP)
+PARENT_LEVEL = {
+    Region.Level.CITY: Region.Level.PROVINCE,
+    Region.Level.COUNTY: Region.Level.CITY,
+    Region.Level.TOWNSHIP: Region.Level.COUNTY,
+}
+CODE_LENGTHS = {Region.Level.CITY: (6,), Region.Level.COUNTY: (6,), Region.Level.TOWNSHIP: (9,)}
+
+
+def offer_region_chain(filterset, *, request, names: dict[str, str]) -> None:
+    """Fill a filter form's chain of region selects (``names``: level → filter name; the levels
+    the form has) for the user's scope.
+
+    Each select accepts every region of its level in the scope (inside the region chosen above
+    it), so that a link such as ?county=140929 from a dashboard works; it offers only the
+    children of its parent level's region: the one chosen above it, the user's own region, or
+    the chosen region's own parent (its siblings). Otherwise it offers nothing until its parent
+    is chosen: choose the city, then its counties, then townships, never the province's 1,400
+    townships (or the nation's 40,000) on every page. static/js/region-select.js fills the next
+    select from ``villages:regions`` as soon as one is chosen; without the script the form still
+    works: choose, 查询, and the page offers the next select's options."""
+    scope = Scope.of(request.user)
+    own = "" if scope.everything else scope.region_prefix or ""
+    regions = Region.objects.visible_to(request.user)
+    present = [(level, names[level]) for level in CHAIN_LEVELS if level in names and names[level] in filterset.filters]
+    filterset.form.region_chain = len(present) > 1  # the page then loads static/js/region-select.js
+    above = ""  # the prefix of the nearest region chosen above (a city's 1409, a county's 140929)
+    for index, (level, name) in enumerate(present):
+        parent_length = Region.PREFIX_LENGTH[PARENT_LEVEL[level]]
+        accepted = regions.filter(level=level)
+        if above:
+            accepted = accepted.filter(code__startswith=above)
+        filterset.filters[name].queryset = accepted
+        field = filterset.form.fields[name]
+        field.queryset = accepted
+        chosen = parse_code(filterset.data.get(name), CODE_LENGTHS[level])
+        if len(above) == parent_length:
+            parent = above
+        elif chosen:
+            parent = chosen[:parent_length]
+        elif len(own) == parent_length or level == Region.Level.CITY:
+            parent = own
+        else:
+            parent = None
+        field.offered = accepted.none() if parent is None else accepted.filter(code__startswith=parent).order_by("code")
+        field.widget.choices = field.choices  # the widget kept the options of the queryset alone
+        if chosen:
+            above = chosen[: Region.PREFIX_LENGTH[level]]
+        if index + 1 < len(present):
+            field.widget.attrs.update({"data-region-child": present[index + 1][1], "data-region-url": reverse("villages:regions")})
 
 
 class VillageFilterSet(ListFilterSet):
@@ -122,23 +188,11 @@ class VillageFilterSet(ListFilterSet):
         if prefix_length >= Region.PREFIX_LENGTH[Region.Level.TOWNSHIP]:
             del self.filters["township"]
 
-        regions = Region.objects.visible_to(request.user)
-        city_code = self.data.get("city") if "city" in self.filters else None
-        county_code = self.data.get("county") if "county" in self.filters else None
-        if "city" in self.filters:
-            self.filters["city"].queryset = regions.filter(level=Region.Level.CITY)
-        if "county" in self.filters:
-            counties = regions.filter(level=Region.Level.COUNTY)
-            # Narrowed to the chosen city: a county outside it is then an invalid choice.
-            self.filters["county"].queryset = counties.filter(parent__code=city_code) if city_code else counties
-        if "township" in self.filters:
-            townships = regions.filter(level=Region.Level.TOWNSHIP).select_related("parent")
-            if county_code:
-                townships = townships.filter(parent__code=county_code)
-            elif city_code:
-                townships = townships.filter(parent__parent__code=city_code)
-            self.filters["township"].queryset = townships
-            self.form.fields["township"].with_parent = not county_code and not below_city
+        offer_region_chain(
+            self,
+            request=request,
+            names={Region.Level.CITY: "city", Region.Level.COUNTY: "county", Region.Level.TOWNSHIP: "township"},
+        )
 
     def filter_category(self, queryset: VillageQuerySet, name: str, value: str) -> VillageQuerySet:
         return queryset.filter(CATEGORY_CONDITIONS[value][1])

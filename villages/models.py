@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.scope import ScopedQuerySet
+from core.scope import ScopedQuerySet, deployment_province_prefix
 
 # A county the notice counts as poor: national key, contiguous poor area, or provincial.
 POOR_COUNTY = Q(level="county") & (
@@ -15,6 +15,12 @@ POOR_COUNTY = Q(level="county") & (
 
 class RegionQuerySet(ScopedQuerySet):
     scope_region_fields = ("code",)
+    scope_province_field = "code"
+
+    def of_deployment(self) -> RegionQuerySet:
+        """The regions of the deployment's own province (settings.PROVINCE_CODE), whatever other
+        provinces are loaded beside it: what imports and loaders look names up in."""
+        return self.filter(code__startswith=deployment_province_prefix())
 
     def counties(self) -> RegionQuerySet:
         return self.filter(level=Region.Level.COUNTY)
@@ -107,6 +113,18 @@ class Region(models.Model):
         return "".join(r.name for r in [*self.ancestors(), self])
 
 
+def deployment_province_code() -> str:
+    """The 6-digit division code of the deployment's own province (140000)."""
+    return deployment_province_prefix().ljust(6, "0")
+
+
+def deployment_province() -> Region:
+    """The deployment's own province (settings.PROVINCE_CODE, Shanxi by default): the one way to
+    find it, never ``level=PROVINCE`` alone, which fails once other provinces are loaded beside it.
+    Raises Region.DoesNotExist before the reference data is loaded."""
+    return Region.objects.get(level=Region.Level.PROVINCE, code=deployment_province_code())
+
+
 # A target village (两类村): weak-organization or registered-poor (or both). The one definition:
 # the list's category filter, the summaries, the coverage plan, the dashboards and 附表1 count by
 # it (``Village.is_target`` for one village in memory); ``target_q(prefix)`` is the same condition
@@ -141,6 +159,7 @@ def scope_total_label(scope) -> str:
 class VillageQuerySet(ScopedQuerySet):
     # A village's 12-digit code starts with its township's, county's, city's and province's.
     scope_region_fields = ("code",)
+    scope_province_field = "code"
 
     def targets(self) -> VillageQuerySet:
         """The "两类村": weak-organization or registered-poor villages (or both)."""

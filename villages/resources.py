@@ -54,7 +54,9 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
     def start(self, *, user, table: Table) -> None:
         self.scope = Scope.of(user)
         self.scope_label = getattr(user, "scope_label", "")
-        self.names = RegionNames(levels=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
+        # Every province's regions: a village's 12-digit code names its county wherever it is (the
+        # national list may be loaded beside the province's); the scope check below still holds.
+        self.names = RegionNames(levels=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP], within="")
         self.seen_codes: dict[str, int] = {}
         self.seen_names: dict[tuple, int] = {}
         # A county's user imports its own county's villages: the county column may be left out.

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from core.scope import Scope
+from core.scope import Scope, deployment_province_prefix
 from villages.models import POOR, TARGET, WEAK, Region, Village, scope_total_label, total_label
 
 # What the summary counts, in the column order of 附表1.
@@ -87,13 +87,23 @@ class RegionNames:
     """Cities, counties and townships by the names people write in spreadsheets: the full name,
     the short name (岢岚), a former name (counties renamed since), and for a county also with
     its city before it (忻州市岢岚县, 忻州岢岚县), which is never ambiguous. Built once per
-    import (three small queries' worth: 1,500 regions), then every lookup is a dict read.
+    import (three small queries' worth: 1,500 regions of the deployment's province), then every
+    lookup is a dict read.
 
     Lookups answer every region a name may mean; the importer says what an empty or ambiguous
     answer means for its file (``places`` names the candidates), and checks its scope."""
 
-    def __init__(self, *, levels=(Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP)):
-        rows = Region.objects.filter(level__in=levels).only("id", "code", "name", "level", "parent_id", "former_names")
+    def __init__(
+        self,
+        *,
+        levels=(Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP),
+        within: str | None = None,
+    ):
+        # Names are the deployment's province's (settings.PROVINCE_CODE) unless ``within`` says
+        # otherwise ("" for every province loaded): 城区 and 郊区 repeat across the nation.
+        within = deployment_province_prefix() if within is None else within
+        rows = Region.objects.filter(level__in=levels, code__startswith=within)
+        rows = rows.only("id", "code", "name", "level", "parent_id", "former_names")
         self.by_id: dict[int, Region] = {r.id: r for r in rows}
         self.by_code: dict[str, Region] = {r.code: r for r in self.by_id.values()}
         self.province = next((r for r in self.by_id.values() if r.level == Region.Level.PROVINCE), None)

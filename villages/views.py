@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import F, FilteredRelation, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 
-from core.filters import PAGE_SIZE, sort_links
+from core.filters import PAGE_SIZE, LateRowPaginator, sort_links
 from core.job_views import offer
 from core.jobs import Plan, job_kind, queued_export
 from core.navigation import Capability, page_panels_for, require
+from core.params import parse_code
 from villages.exports import village_export_filename, villages_xlsx_tempfile
 from villages.filters import VillageFilterSet
-from villages.models import Village
+from villages.models import Region, Village
 from villages.selectors import county_category_summary
 
 # A village's first secretaries are the postings of the secretaries app, which this app cannot
@@ -61,6 +61,7 @@ class VillagePages:
             path("", self.village_list, name="list"),
             path("export/", self.village_export, name="export"),
             path("summary/", self.county_summary, name="summary"),
+            path("regions/", self.region_children, name="regions"),
             # A village is addressed by its 12-digit 统计用区划代码.
             re_path(r"^(?P<code>[0-9]{12})/$", self.village_detail, name="detail"),
         ]
@@ -68,7 +69,11 @@ class VillagePages:
     def village_list(self, request):
         require(request.user, self.view)
         filterset = VillageFilterSet(request.GET or None, request=request)
-        page = Paginator(with_secretary(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = LateRowPaginator(
+            filterset.qs,
+            PAGE_SIZE,
+            rows=lambda ids: with_secretary(Village.objects.filter(pk__in=ids).select_related(*filterset.select_related)),
+        ).get_page(request.GET.get("page"))
         linked = visible_posting_ids(request.user, [v.secretary_posting for v in page.object_list])
         for village in page.object_list:
             village.secretary_linked = village.secretary_posting in linked
@@ -128,6 +133,25 @@ class VillagePages:
                 "panels": page_panels_for("village_detail", request.user, village),
             },
         )
+
+    def region_children(self, request):
+        """The cities of the user's scope (no ``parent``), or the counties of a city or the
+        townships of a county (``?parent=140900``), as JSON: what static/js/region-select.js
+        fills the next region select of a filter form with. A parent outside the scope answers
+        404 like one that does not exist."""
+        require(request.user, self.view)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        regions = Region.objects.visible_to(request.user)
+        if "parent" in request.GET:
+            code = parse_code(request.GET["parent"], (6,))
+            if code is None:
+                raise Http404("没有这个区划。")
+            parent = get_object_or_404(regions.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]), code=code)
+            children = regions.filter(parent=parent)
+        else:
+            children = regions.filter(level=Region.Level.CITY)
+        return JsonResponse({"regions": list(children.order_by("code").values("code", "name"))})
 
     def county_summary(self, request):
         require(request.user, self.view)
