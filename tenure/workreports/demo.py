@@ -3,6 +3,8 @@ their diaries), and shuji's heard by his unit and by the county."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from dispatch.models import Role, User
 from secretaries.models import Posting
 from tenure.workreports import services
@@ -35,7 +37,11 @@ def load_demo_reports() -> dict[str, int]:
             for user, listeners in ((unit_user, "单位党组书记、组织人事处处长"), (county_user, "县委组织部副部长")):
                 if user is not None:
                     services.report_hear(
-                        report=report, by=user, heard_on=report.submitted_at.date(), listeners=listeners, remarks="工作扎实，群众认可。"
+                        report=report,
+                        by=user,
+                        heard_on=timezone.localdate(report.submitted_at),
+                        listeners=listeners,
+                        remarks="工作扎实，群众认可。",
                     )
                     heard += 1
     return {"report": count, "heard": heard}
