@@ -34,7 +34,7 @@ from django.utils.formats import date_format
 from import_export.results import Error, RowResult
 
 from core.bulk import insert_rows
-from core.columns import CellError, Column
+from core.columns import CellError, Column, escape_formula
 from core.models import ImportBatch, ImportRow
 from core.spreadsheets import FileRefused, Table, normalise_text, open_table, table_from_rows
 
@@ -401,8 +401,8 @@ def template_xlsx(columns: Sequence[Column], *, sheet_name: str = "导入模板"
     example = workbook.add_format({"font_color": "#6B7280", "italic": True})
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
-        sheet.write_string(0, index, column.header, required if column.required else header)
-        sheet.write_string(1, index, column.example, example)
+        sheet.write_string(0, index, escape_formula(column.header), required if column.required else header)
+        sheet.write_string(1, index, escape_formula(column.example), example)
     sheet.freeze_panes(1, 0)
     workbook.close()
     return out.getvalue()

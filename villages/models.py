@@ -16,6 +16,16 @@ POOR_COUNTY = Q(level="county") & (
 class RegionQuerySet(ScopedQuerySet):
     scope_region_fields = ("code",)
 
+    def counties_q(self, counties) -> Q:
+        # The counties, their townships, and the city and province above them (for names and
+        # the pickers that start from a city); not the other counties of those cities.
+        return (
+            Q(pk__in=counties)
+            | Q(parent__in=counties)
+            | Q(pk__in=counties.values("parent"))
+            | Q(pk__in=counties.values("parent__parent"))
+        )
+
     def counties(self) -> RegionQuerySet:
         return self.filter(level=Region.Level.COUNTY)
 
@@ -141,6 +151,9 @@ def scope_total_label(scope) -> str:
 class VillageQuerySet(ScopedQuerySet):
     # A village's 12-digit code starts with its township's, county's, city's and province's.
     scope_region_fields = ("code",)
+
+    def counties_q(self, counties) -> Q:
+        return Q(county__in=counties)
 
     def targets(self) -> VillageQuerySet:
         """The "两类村": weak-organization or registered-poor villages (or both)."""
