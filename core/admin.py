@@ -264,6 +264,8 @@ class CheckedImportAdminMixin:
 
     import_form_class = CheckedImportForm
     formats = [CheckedXLSX, CheckedCSV]
+    # Exports are import-export's own writers (their rows are escaped by the resources).
+    export_formats = [base_formats.XLSX, base_formats.CSV]
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, FileRefused):

@@ -261,8 +261,7 @@ class User(AbstractUser):
                 # of its own region (secretaries.selectors.recommend_counties), so keeps it.
                 # A subquery, not a list: evaluated inside each query, never stale, no query here.
                 counties = Region.objects.filter(level=Region.Level.COUNTY).filter(
-                    Q(pk__in=QuotaAllocation.objects.filter(unit_id=self.unit_id).values("county"))
-                    | Q(postings__unit_id=self.unit_id)
+                    Q(pk__in=QuotaAllocation.objects.filter(unit_id=self.unit_id).values("county")) | Q(postings__unit_id=self.unit_id)
                 )
             return Scope(region_prefix=self.unit.region.scope_prefix, unit_id=self.unit_id, counties=counties)
         if self.role == Role.SECRETARY:

@@ -20,10 +20,7 @@ class RegionQuerySet(ScopedQuerySet):
         # The counties, their townships, and the city and province above them (for names and
         # the pickers that start from a city); not the other counties of those cities.
         return (
-            Q(pk__in=counties)
-            | Q(parent__in=counties)
-            | Q(pk__in=counties.values("parent"))
-            | Q(pk__in=counties.values("parent__parent"))
+            Q(pk__in=counties) | Q(parent__in=counties) | Q(pk__in=counties.values("parent")) | Q(pk__in=counties.values("parent__parent"))
         )
 
     def counties(self) -> RegionQuerySet:

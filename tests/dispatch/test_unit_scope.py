@@ -74,7 +74,7 @@ def test_the_village_pages_answer_404_outside_and_list_only_the_quota_counties(c
 
 
 def test_the_scope_costs_no_query_of_its_own(unit_user, kelan_quota, django_assert_num_queries):
-    unit_user.unit.region  # loaded before: the scope has always read them
+    assert unit_user.unit.region  # loaded before: the scope has always read them
     with django_assert_num_queries(1):
         list(Village.objects.visible_to(unit_user)[:5])
 
