@@ -1,15 +1,19 @@
 """Admin pieces every app uses: scoped changelists, read-only pages and inlines for logs; and
 the import batches' own read-only page."""
 
+import tablib
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.utils import timezone
+from import_export.formats import base_formats
+from import_export.forms import ImportForm
 
 from core.models import ImportBatch, LoginFailure, LoginLock, LoginRecord
 from core.params import parse_id
+from core.spreadsheets import FileRefused, read_rows, too_large
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -202,3 +206,69 @@ class LoginLockAdmin(LoginRecordsAdmin):
         names = sorted({f"{a.username}（{a.ip_address}）" for a in queryset})
         count, _ = queryset.delete()
         self.message_user(request, f"已解除 {len(names)} 项锁定：{'、'.join(names)}。", messages.SUCCESS)
+
+
+# --- the admin's spreadsheet imports (django-import-export) ---------------------------------
+# Its own readers (tablib) load a whole workbook, padded to whatever it declares. These read
+# through core.spreadsheets instead, with the same refusals as the import pages.
+
+
+class CheckedImportForm(ImportForm):
+    """The admin's import form, refusing a hostile or unreadable file before anything is
+    stored (import-export writes the upload to a temporary file right after the form)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise ValidationError(str(too_large(upload.size)))
+        try:
+            read_rows(upload.read())
+        except FileRefused as e:
+            raise ValidationError(str(e)) from None
+        finally:
+            upload.seek(0)
+        return upload
+
+
+def _checked_dataset(data: bytes) -> tablib.Dataset:
+    _, rows = read_rows(data)
+    values = [list(v) for _, v in rows]
+    width = max((len(v) for v in values), default=0)
+    dataset = tablib.Dataset()
+    if values:
+        dataset.headers = [*values[0], *[None] * (width - len(values[0]))]
+        for v in values[1:]:
+            dataset.append([*v, *[None] * (width - len(v))])
+    return dataset
+
+
+class CheckedXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        return _checked_dataset(in_stream)
+
+
+class CheckedCSV(base_formats.CSV):
+    def create_dataset(self, in_stream, **kwargs):
+        return _checked_dataset(in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8"))
+
+    def get_read_mode(self):
+        return "rb"
+
+    def is_binary(self):
+        return True
+
+
+class CheckedImportAdminMixin:
+    """For an ImportExportModelAdmin: the checked form and readers, and their Chinese refusal
+    shown as it is (import-export would name the exception's class instead)."""
+
+    import_form_class = CheckedImportForm
+    formats = [CheckedXLSX, CheckedCSV]
+    # Exports are import-export's own writers (their rows are escaped by the resources).
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, FileRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)

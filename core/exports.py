@@ -8,7 +8,7 @@ from typing import IO
 
 import xlsxwriter
 
-from core.columns import Column
+from core.columns import Column, escape_formula
 
 CHUNK_SIZE = 2000
 
@@ -33,7 +33,7 @@ def list_xlsx_tempfile(*, columns: Sequence[Column], rows: Iterable[Sequence], s
         for row in rows:
             count += 1
             for index, value in enumerate(row):
-                sheet.write_string(count, index, value or "")
+                sheet.write_string(count, index, escape_formula(value or ""))
         sheet.autofilter(0, 0, count, len(columns) - 1)
         workbook.close()
     except BaseException:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,8 +22,10 @@ from core.forms import ImportUploadForm
 from core.importing import FileRefused, ImportConflict, ImportRefused, RowError, template_xlsx
 from core.models import ImportBatch
 from core.navigation import Capability, require
+from core.spreadsheets import too_large
 
 CHANGES_PER_PAGE = 100
+ERRORS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ class ImportPages:
         if request.method == "POST" and form.is_valid():
             upload_file = form.cleaned_data["file"]
             try:
+                # The body's size was checked from its Content-Length (core.uploads); the file's
+                # own size is checked before it is copied out of the upload.
+                if upload_file.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+                    raise too_large(upload_file.size)
                 batch = self.resource_class().preview(data=upload_file.read(), file_name=upload_file.name, user=request.user)
             except FileRefused as e:
                 refused = str(e)
@@ -102,10 +109,17 @@ class ImportPages:
             for r in page.object_list
         ]
         can_confirm = batch.status == ImportBatch.Status.PREVIEWED and not batch.errors and (batch.created_count or batch.updated_count)
+        # The stored errors (at most settings.IMPORT_MAX_ERRORS) a page at a time, with the total.
+        error_page = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("errors_page"))
+        error_total = max(batch.error_count, len(batch.errors))
         return self._context(
             batch=batch,
-            errors=[RowError(*e) for e in batch.errors],
-            conflicts=conflicts or [],
+            errors=[RowError(*e) for e in error_page.object_list],
+            error_page=error_page,
+            error_total=error_total,
+            errors_stored=len(batch.errors),
+            errors_unlisted=error_total - len(batch.errors),
+            conflicts=(conflicts or [])[: settings.IMPORT_MAX_ERRORS],
             changes=changes,
             page=page,
             can_confirm=can_confirm,

@@ -34,7 +34,7 @@ from django.utils.formats import date_format
 from import_export.results import Error, RowResult
 
 from core.bulk import insert_rows
-from core.columns import CellError, Column
+from core.columns import CellError, Column, escape_formula
 from core.models import ImportBatch, ImportRow
 from core.spreadsheets import FileRefused, Table, normalise_text, open_table, table_from_rows
 
@@ -177,7 +177,13 @@ class TwoStageImport:
         # transaction holds the one write lock of the database (settings: IMMEDIATE), and a
         # province-wide list takes seconds to check. The confirm re-checks what the preview saw.
         planned, errors = self.check_table(table=table, user=user, batch=batch)
-        batch.file.save(file_name[-100:] or "upload", ContentFile(data), save=False)
+        # The file is stored under its checksum, not the name it came with: a name is the user's
+        # text (60 Chinese characters are 180 bytes, over many file systems' 255) and is kept as
+        # text on the batch for the download. Nothing is stored before the checks above pass.
+        try:
+            batch.file.save(stored_file_name(batch.file_sha256, file_name), ContentFile(data), save=False)
+        except OSError as e:
+            raise FileRefused(f"文件无法保存（{type(e).__name__}），没有导入任何数据。请稍后重试或联系系统管理员。") from None
         try:
             with transaction.atomic():
                 self.stage(batch=batch, planned=planned, errors=errors)
@@ -201,6 +207,10 @@ class TwoStageImport:
         compact = {c.key: c.parser.compact for c in self.columns}
         planned: list[Planned] = []
         errors: list[RowError] = []
+        # Only the first errors are kept (settings.IMPORT_MAX_ERRORS), the rest counted: a file of
+        # 100,000 bad rows would otherwise store and show hundreds of thousands of messages.
+        cap = settings.IMPORT_MAX_ERRORS
+        batch.error_count = 0
         for chunk in chunked(self._records(table, compact), self.chunk_size):
             check = self.check_chunk(chunk, user=user)
             planned.extend(check.planned)
@@ -208,9 +218,12 @@ class TwoStageImport:
             batch.created_count += sum(1 for p in check.planned if p.action == ImportRow.Action.CREATE)
             batch.updated_count += sum(1 for p in check.planned if p.action == ImportRow.Action.UPDATE)
             batch.unchanged_count += check.unchanged
-            errors.extend(check.errors)
+            batch.error_count += len(check.errors)
+            if len(errors) < cap:
+                errors = sorted([*errors, *check.errors], key=lambda e: e.row)[:cap]
         if batch.total_rows == 0:
             errors.append(RowError(table.header_row, "表头", "表头下面没有数据行。"))
+            batch.error_count += 1
         return planned, errors
 
     def stage(self, *, batch: ImportBatch, planned: list[Planned], errors: list[RowError]) -> ImportBatch:
@@ -358,6 +371,13 @@ class AdminImport:
         result.totals[RowResult.IMPORT_TYPE_SKIP] += batch.unchanged_count
 
 
+def stored_file_name(sha256: str, file_name: str) -> str:
+    """The name an upload is stored under: its checksum and its extension (if a short, plain one)."""
+    extension = file_name.rpartition(".")[2].lower() if "." in file_name else ""
+    suffix = f".{extension}" if extension.isascii() and extension.isalnum() and len(extension) <= 5 else ""
+    return f"{sha256[:32]}{suffix}"
+
+
 def clear_stale_previews(*, now=None) -> int:
     """Delete previews nobody confirmed within the lifetime, with their staged rows and files."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.IMPORT_PREVIEW_LIFETIME_SECONDS)
@@ -381,8 +401,8 @@ def template_xlsx(columns: Sequence[Column], *, sheet_name: str = "导入模板"
     example = workbook.add_format({"font_color": "#6B7280", "italic": True})
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
-        sheet.write_string(0, index, column.header, required if column.required else header)
-        sheet.write_string(1, index, column.example, example)
+        sheet.write_string(0, index, escape_formula(column.header), required if column.required else header)
+        sheet.write_string(1, index, escape_formula(column.example), example)
     sheet.freeze_panes(1, 0)
     workbook.close()
     return out.getvalue()

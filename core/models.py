@@ -74,7 +74,10 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("修改", default=0)
     unchanged_count = models.PositiveIntegerField("未变", default=0)
+    # The first errors (settings.IMPORT_MAX_ERRORS) as [row, column, message]; error_count is
+    # how many the file had in all.
     errors = models.JSONField("错误", default=list, blank=True)
+    error_count = models.PositiveIntegerField("错误总数", default=0)
 
     class QuerySet(ScopedQuerySet):
         scope_region_fields = ("region_code",)

@@ -41,6 +41,9 @@ class Scope:
     - ``unit_level``: 省扶贫办 sees the candidates of one level of units (provincial).
     - ``posting_id``: a secretary (第一书记) sees his own posting and its records, and of the
       regions and villages only his village (``region_prefix`` is then the village's code).
+    - ``counties``: a provincial unit's counties (a queryset of county regions, evaluated inside
+      the query that uses it): the counties of its quotas and its postings. Of the regions and
+      villages it sees only these (querysets that define ``counties_q``), not the province.
     An empty scope (all None/False) sees nothing.
     """
 
@@ -49,6 +52,7 @@ class Scope:
     unit_id: int | None = None
     unit_level: str | None = None
     posting_id: int | None = None
+    counties: models.QuerySet | None = None
 
     @classmethod
     def of(cls, user) -> Scope:
@@ -99,6 +103,10 @@ class ScopedQuerySet(models.QuerySet):
         first, *rest = (rows.filter(**{f"{field}__startswith": prefix}).values("pk") for field in fields)
         return Q(pk__in=first.union(*rest))
 
+    def counties_q(self, counties: models.QuerySet) -> Q | None:
+        """The rows a scope limited to ``counties`` sees; None: this model is not narrowed so."""
+        return None
+
     def _unit_lookup(self, attribute: str) -> str:
         return f"{self.scope_unit_field}__{attribute}" if self.scope_unit_field else attribute
 
@@ -124,6 +132,8 @@ class ScopedQuerySet(models.QuerySet):
                 return Q(**{self._unit_lookup("id"): scope.unit_id})
             if scope.unit_level is not None:
                 return Q(**{self._unit_lookup("level"): scope.unit_level})
+        if scope.counties is not None and (narrowed := self.counties_q(scope.counties)) is not None:
+            return narrowed
         if scope.region_prefix and self.scope_region_fields:
             return self._region_q(scope.region_prefix)
         # Q(pk__in=[]) is Django's "match nothing" that still composes with other filters.

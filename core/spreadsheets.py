@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -84,42 +85,118 @@ def _refuse_ole(data: bytes) -> None:
     raise FileRefused("这是旧版 Excel（.xls）或其他 Office 文件。请在 Excel 中另存为“Excel 工作簿（.xlsx）”后再上传。")
 
 
+# The worksheets' XML parts, whose <dimension> is read before openpyxl opens the workbook.
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?\"")
+_SHEET_HEAD_BYTES = 4096  # the dimension comes right after <sheetPr>, in the first few hundred bytes
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def too_large(size: int) -> FileRefused:
+    """The refusal of an upload of ``size`` bytes, over settings.IMPORT_MAX_UPLOAD_BYTES."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return FileRefused(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit} MB。")
+
+
+def _too_many_rows(rows: int) -> FileRefused:
+    return FileRefused(f"文件行数过多（{rows:,} 行以上，每个文件最多 {settings.IMPORT_MAX_ROWS:,} 行），已拒绝。请分成几个文件上传。")
+
+
+def _too_many_columns(columns: int) -> FileRefused:
+    return FileRefused(f"文件列数过多（{columns:,} 列，最多 {settings.IMPORT_MAX_COLUMNS:,} 列），已拒绝。请删除多余的列后重新上传。")
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose zip directory or sheets' declared dimensions exceed the caps,
+    reading only the directory and the first few kilobytes of each sheet: a few kilobytes of
+    zip can declare gigabytes of XML or a million rows, which openpyxl would inflate or pad."""
+    infos = archive.infolist()
+    # The declared sizes bound what zipfile will inflate (it stops at file_size), so checking
+    # them before parsing is enough.
+    declared = sum(info.file_size for info in infos)
+    if declared > settings.IMPORT_MAX_UNZIPPED_BYTES:
+        raise FileRefused(
+            f"文件解压后过大（{declared // (1024 * 1024):,} MB，上限 {settings.IMPORT_MAX_UNZIPPED_BYTES // (1024 * 1024):,} MB），已拒绝。"
+        )
+    for info in infos:
+        # openpyxl keeps every shared string in memory, where a tiny string costs ~60 bytes.
+        if info.filename == "xl/sharedStrings.xml" and info.file_size > settings.IMPORT_MAX_SHARED_STRINGS_BYTES:
+            raise FileRefused(
+                f"文件中的文字内容过多（{info.file_size // (1024 * 1024):,} MB，上限 "
+                f"{settings.IMPORT_MAX_SHARED_STRINGS_BYTES // (1024 * 1024):,} MB），已拒绝。"
+            )
+        if not _SHEET_PART.match(info.filename):
+            continue
+        try:
+            with archive.open(info) as part:
+                head = part.read(_SHEET_HEAD_BYTES)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+            raise FileRefused(f"文件已损坏，无法读取工作表（{type(e).__name__}）。") from None
+        found = _DIMENSION.search(head)
+        if not found:
+            continue
+        first_col, first_row, last_col, last_row = found.groups()
+        rows = int(last_row or first_row or 0)
+        columns = _column_number(last_col or first_col or b"")
+        if rows > settings.IMPORT_MAX_ROWS:
+            raise _too_many_rows(rows)
+        if columns > settings.IMPORT_MAX_COLUMNS:
+            raise _too_many_columns(columns)
+
+
+def _capped(rows: Iterator[tuple[int, Sequence]]) -> Iterator[tuple[int, Sequence]]:
+    """The rows as they are actually read, refused past the row or column cap: a sheet may
+    declare nothing and still jump to row 1,000,000 or column XFD."""
+    for number, values in rows:
+        if number > settings.IMPORT_MAX_ROWS:
+            raise _too_many_rows(settings.IMPORT_MAX_ROWS)
+        if len(values) > settings.IMPORT_MAX_COLUMNS:
+            raise _too_many_columns(len(values))
+        yield number, values
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise FileRefused("文件已损坏，无法作为 Excel 文件打开。") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FileRefused("文件已损坏（可能未完整上传），无法作为 Excel 文件打开。") from None
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise FileRefused("文件不是 Excel 工作簿（.xlsx）：压缩包内没有工作簿内容。")
-    # A few kilobytes of zip can declare gigabytes of XML; the declared sizes bound what
-    # zipfile will inflate, so checking them before parsing is enough.
-    declared = sum(info.file_size for info in archive.infolist())
-    if declared > settings.IMPORT_MAX_UNZIPPED_BYTES:
-        raise FileRefused(
-            f"文件解压后过大（{declared // (1024 * 1024)} MB，上限 {settings.IMPORT_MAX_UNZIPPED_BYTES // (1024 * 1024)} MB），已拒绝。"
-        )
+    _check_archive(archive)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Read the rows that are there, not the declared range: openpyxl pads every row to the
+        # declared width and the sheet to the declared height, with Nones.
+        sheet.reset_dimensions()
     except (InvalidFileException, KeyError, IndexError, ValueError, zipfile.BadZipFile, OSError) as e:
         raise FileRefused(f"文件已损坏，无法读取工作表（{type(e).__name__}）。") from None
     except Exception as e:  # XML errors of any parser, defusedxml's refusals
         raise FileRefused(f"文件内容无法解析（{type(e).__name__}），请确认是 Excel 保存的 .xlsx 文件。") from None
 
     def rows():
+        number = 0
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, values
+        except FileRefused:
+            raise
         except Exception as e:
-            raise FileRefused(f"文件第 {number + 1} 行附近已损坏，无法继续读取（{type(e).__name__}）。") from None
+            raise FileRefused(f"文件第 {number + 1:,} 行附近已损坏，无法继续读取（{type(e).__name__}）。") from None
         finally:
             workbook.close()
 
-    return rows()
+    return _capped(rows())
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence]]:
@@ -139,7 +216,20 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    return ((number, values) for number, values in enumerate(reader, start=1))
+
+    def rows():
+        number = 0
+        try:
+            for number, values in enumerate(reader, start=1):
+                yield number, values
+        except csv.Error as e:
+            if "field larger than field limit" in str(e):
+                raise FileRefused(
+                    f"CSV 文件第 {number + 1:,} 行有一个单元格超过 {csv.field_size_limit():,} 个字符（可能是引号没有配对），无法读取。"
+                ) from None
+            raise FileRefused(f"CSV 文件第 {number + 1:,} 行格式有误，无法读取（{e}）。") from None
+
+    return _capped(rows())
 
 
 def _find_header(rows: Iterator[tuple[int, Sequence]], columns: Sequence[Column]):
@@ -162,17 +252,26 @@ def _find_header(rows: Iterator[tuple[int, Sequence]], columns: Sequence[Column]
     raise FileRefused(f"前 {HEADER_SCAN_ROWS} 行中没有找到表头。表头应包含 {expected} 等列名。")
 
 
-def open_table(data: bytes, columns: Sequence[Column]) -> Table:
-    """Parse an upload's bytes into a Table, or raise FileRefused saying why not."""
+def read_rows(data: bytes) -> tuple[str, Iterator[tuple[int, Sequence]]]:
+    """("xlsx" or "csv", the numbered rows of an upload's first sheet), or FileRefused saying
+    why not. Size, kind, zip directory and declared dimensions are checked here, before a row
+    is read; the row and column caps and the parser's own errors as the rows are read."""
     if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise FileRefused(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB。")
+        raise too_large(len(data))
     if not data.strip():
         raise FileRefused("文件是空的。")
     kind = sniff_kind(data[:8])
     if kind == "ole":
         _refuse_ole(data)
-    rows = _xlsx_rows(data) if kind == "zip" else _csv_rows(data)
-    return table_from_rows(rows, columns, kind="xlsx" if kind == "zip" else "csv")
+    if kind == "zip":
+        return "xlsx", _xlsx_rows(data)
+    return "csv", _csv_rows(data)
+
+
+def open_table(data: bytes, columns: Sequence[Column]) -> Table:
+    """Parse an upload's bytes into a Table, or raise FileRefused saying why not."""
+    kind, rows = read_rows(data)
+    return table_from_rows(rows, columns, kind=kind)
 
 
 def table_from_rows(rows: Iterator[tuple[int, Sequence]], columns: Sequence[Column], *, kind: str) -> Table:

@@ -3,9 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 
-from core.admin import ScopedAdminMixin
+from core.admin import CheckedImportAdminMixin, ScopedAdminMixin
 from dispatch import quota_admin  # noqa: F401  (registers the quota admin)
 from dispatch.models import Campaign, DispatchingUnit, User
 from dispatch.services import (
@@ -40,13 +39,12 @@ class DispatchingUnitForm(forms.ModelForm):
 
 
 @admin.register(DispatchingUnit)
-class DispatchingUnitAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class DispatchingUnitAdmin(CheckedImportAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Import and export run through DispatchingUnitResource: the same checks, scope and
     confirm as the units' import page."""
 
     resource_classes = [DispatchingUnitResource]
     form = DispatchingUnitForm
-    formats = [base_formats.XLSX, base_formats.CSV]
     # The export always has the import's columns (so it imports back): no field picker.
     skip_export_form = True
     list_display = ["name", "level", "kind", "region", "is_agriculture_related"]

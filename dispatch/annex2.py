@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from core.columns import NAME, Column, RegionName, Text, WholeNumber
+from core.columns import NAME, Column, RegionName, Text, WholeNumber, escape_formula
 from dispatch.models import QuotaAllocation
 from villages.models import Region
 from villages.selectors import region_short_name
@@ -90,7 +90,9 @@ def annex2_workbook(quotas: Iterable[QuotaAllocation], *, campaign_name: str = "
         for i, quota in enumerate(group):
             row += 1
             county = region_short_name(quota.county.name) if i == 0 else None
-            sheet.append([serial if i == 0 else None, county, quota.unit.name, quota.count])
+            # Text goes through the one escaping rule: openpyxl stores any text starting with "=" as
+            # a formula (a unit named =HYPERLINK(...) would be a live link in the printed 附表2).
+            sheet.append([serial if i == 0 else None, escape_formula(county), escape_formula(quota.unit.name), quota.count])
             total += quota.count
         if len(group) > 1:
             sheet.merge_cells(start_row=first, end_row=row, start_column=1, end_column=1)

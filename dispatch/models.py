@@ -253,7 +253,18 @@ class User(AbstractUser):
         if self.role == Role.UNIT:
             if self.unit is None:
                 return NOTHING
-            return Scope(region_prefix=self.unit.region.scope_prefix, unit_id=self.unit_id)
+            counties = None
+            if self.unit.level in (DispatchingUnit.Level.PROVINCE, DispatchingUnit.Level.CENTRAL):
+                # A provincial (or central) unit's region is the province, but it sends people
+                # only to the counties of its 附表2 quotas (notice §三): of the regions and
+                # villages it sees those counties and the counties its postings went to, not the
+                # province's 28,000 villages. A city or county unit may recommend to any county
+                # of its own region (secretaries.selectors.recommend_counties), so keeps it.
+                # A subquery, not a list: evaluated inside each query, never stale, no query here.
+                counties = Region.objects.filter(level=Region.Level.COUNTY).filter(
+                    Q(pk__in=QuotaAllocation.objects.filter(unit_id=self.unit_id).values("county")) | Q(postings__unit_id=self.unit_id)
+                )
+            return Scope(region_prefix=self.unit.region.scope_prefix, unit_id=self.unit_id, counties=counties)
         if self.role == Role.SECRETARY:
             # His own posting and its records; of the regions and villages, his village. The
             # account is the tenure app's (tenure.SecretaryAccount); without one he sees nothing.

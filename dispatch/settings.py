@@ -104,6 +104,9 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says otherwise (the login page does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view's middleware reads the body (CSRF reads a POST's form): a body over the
+    # largest upload is refused from its Content-Length (core/uploads.py).
+    "core.uploads.RequestBodyLimitMiddleware",
     # An account with a first password (dispatch.passwords) reaches only the password page.
     "dispatch.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -226,21 +229,40 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
-# Spreadsheet imports: the largest upload accepted, and the largest a workbook may declare it
-# unzips to (a small zip can unpack to gigabytes). Previews not confirmed within an hour go.
 # The deployment's own province (core.scope.deployment_province_prefix reads it): one province
 # per deployment, the nation's regions allowed beside it.
 PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "14").strip()
 if not (PROVINCE_CODE.isdigit() and PROVINCE_CODE[2:] in ("", "0000") and len(PROVINCE_CODE) in (2, 6) and PROVINCE_CODE[:2] != "00"):
     raise ImproperlyConfigured(f"PROVINCE_CODE must be a province's division code such as 14 or 140000, not {PROVINCE_CODE!r}")
 
-IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024
-IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "400")) * 1024 * 1024
+# Spreadsheet imports. The caps come from the largest real file, the national village list
+# (620,573 villages in 10 columns): about 30 MB as .xlsx, about 360 MB of XML unzipped (about
+# 600 bytes a row as XlsxWriter writes it), about 30 MB of shared strings when Excel saves it.
+# Each cap leaves some headroom above that and refuses what goes far beyond, before parsing:
+# - rows: 700,000 per file (the national list + 13 %; villages are merged, not added);
+# - columns: 100 (the widest import, the roster, has about 30; a stray cell far right counts);
+# - upload: 40 MB (the national .xlsx + a third); the request body: that + 1 MB of form;
+# - unzipped: 450 MB (700,000 rows × ~640 bytes); shared strings 64 MB (openpyxl keeps each
+#   in memory at ~60 bytes apiece);
+# - errors: the first 1,000 are stored and shown (paged), with the total count.
+# Previews not confirmed within an hour go.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "40")) * 1024 * 1024
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "450")) * 1024 * 1024
+IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_MB", "64")) * 1024 * 1024
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "700000"))
+IMPORT_MAX_COLUMNS = 100
+IMPORT_MAX_ERRORS = 1000
 IMPORT_PREVIEW_LIFETIME_SECONDS = 60 * 60
 # The scan of a city's signed and stamped ledger (PDF, JPEG or PNG) that goes with its submission.
 SUBMISSION_SCAN_MAX_BYTES = int(os.environ.get("SUBMISSION_SCAN_MAX_MB", "10")) * 1024 * 1024
 # Uploads up to the limit stay in memory: no stray copy in a temp folder.
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# The largest request body, refused from its Content-Length before anything reads it
+# (core.uploads.RequestBodyLimitMiddleware; deploy/nginx.conf's client_max_body_size is the
+# same figure): the largest upload and its form. Without a Content-Length, Django reads no body.
+REQUEST_MAX_BODY_BYTES = max(IMPORT_MAX_UPLOAD_BYTES, SUBMISSION_SCAN_MAX_BYTES) + 1024 * 1024
+# Forms without files: Django's default, stated.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Background jobs (core.jobs): long exports run in a worker process (`manage.py jobs_worker`),
 # queued in the database, so that any application server may start one and any may show its

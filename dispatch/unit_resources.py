@@ -16,7 +16,7 @@ from typing import IO
 import tablib
 from import_export import resources
 
-from core.columns import FLAG, Choice, Column, RegionName, Text, display_value, escape_formula
+from core.columns import FLAG, Choice, Column, RegionName, Text, display_value, escape_row
 from core.exports import list_xlsx_tempfile
 from core.importing import AdminImport, ChunkCheck, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
@@ -102,13 +102,15 @@ def unit_region_label(unit: DispatchingUnit) -> str:
 
 def unit_export_row(unit: DispatchingUnit) -> list:
     """One row in UNIT_COLUMNS order. Expects the queryset to select_related("region__parent")."""
-    return [
-        escape_formula(unit.name),
-        Level(unit.level).label,
-        Kind(unit.kind).label,
-        unit_region_label(unit),
-        "是" if unit.is_agriculture_related else "否",
-    ]
+    return escape_row(
+        [
+            unit.name,
+            Level(unit.level).label,
+            Kind(unit.kind).label,
+            unit_region_label(unit),
+            "是" if unit.is_agriculture_related else "否",
+        ]
+    )
 
 
 def unit_key(name: str, region: Region) -> str:

@@ -20,6 +20,7 @@ from typing import IO
 import xlsxwriter
 from django.utils.formats import date_format
 
+from core.columns import escape_formula
 from dispatch.models import Campaign, User
 from reports.annexes import LAYOUTS, Layout, department_name, ledger_rows, statistics_table, summary_table
 from villages.models import Region
@@ -108,9 +109,9 @@ def _write_row(sheet, row: int, layout: Layout, formats: _Formats, values: dict,
     if label:
         span = layout.label_span
         if span > 1:
-            sheet.merge_range(row, 0, row, span - 1, label, formats.cell("center", True))
+            sheet.merge_range(row, 0, row, span - 1, escape_formula(label), formats.cell("center", True))
         else:
-            sheet.write_string(row, 0, label, formats.cell("center", True))
+            sheet.write_string(row, 0, escape_formula(label), formats.cell("center", True))
         start = span
     for col, column in enumerate(layout.columns[start:], start=start):
         value = values.get(column.key, "")
@@ -121,7 +122,7 @@ def _write_row(sheet, row: int, layout: Layout, formats: _Formats, values: dict,
         elif value is None or value == "":
             sheet.write_blank(row, col, None, fmt)  # the border without an empty string to write
         else:
-            sheet.write_string(row, col, "" if value is None else str(value), fmt)
+            sheet.write_string(row, col, escape_formula(str(value)), fmt)
 
 
 def _start(out: IO[bytes], layout: Layout, region: Region, title: str):
@@ -140,7 +141,7 @@ def _start(out: IO[bytes], layout: Layout, region: Region, title: str):
     width = len(layout.columns)
     for col, column in enumerate(layout.columns):
         sheet.set_column(col, col, column.width)
-    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, width - 1, title, formats.title)
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, width - 1, escape_formula(title), formats.title)
     sheet.set_row(TITLE_ROW, 32)
     sheet.merge_range(STAMP_ROW, 0, STAMP_ROW, width - 1, layout.stamp_line.format(unit=department_name(region)), formats.stamp)
     sheet.set_row(STAMP_ROW, 22)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from import_export import resources
 
-from core.columns import DATE, FLAG, CellError, Choice, Column, Text, display_value, escape_formula
+from core.columns import DATE, FLAG, CellError, Choice, Column, Text, display_value, escape_row
 from core.exports import list_xlsx_tempfile
 from core.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
 from core.models import ImportBatch, ImportRow
@@ -192,23 +192,25 @@ def field_display(field: str, value) -> str:
 def roster_export_row(cadre: Cadre) -> list[str]:
     """One row in ROSTER_COLUMNS order: what the import reads back unchanged."""
     yes_no = {True: "是", False: "否"}
-    return [
-        escape_formula(cadre.name),
-        cadre.id_number,
-        cadre.get_sex_display(),
-        f"{cadre.birth_date:%Y.%m}",
-        cadre.ethnicity,
-        cadre.get_education_display(),
-        cadre.get_political_status_display(),
-        month_text(cadre.party_join_date),
-        month_text(cadre.work_start_date),
-        escape_formula(cadre.position),
-        cadre.get_rank_display(),
-        cadre.get_source_display(),
-        *(yes_no[getattr(cadre, f)] for f in FLAG_FIELDS),
-        escape_formula(cadre.phone),
-        "",  # 重新报名: left for the unit to mark
-    ]
+    return escape_row(
+        [
+            cadre.name,
+            cadre.id_number,
+            cadre.get_sex_display(),
+            f"{cadre.birth_date:%Y.%m}",
+            cadre.ethnicity,
+            cadre.get_education_display(),
+            cadre.get_political_status_display(),
+            month_text(cadre.party_join_date),
+            month_text(cadre.work_start_date),
+            cadre.position,
+            cadre.get_rank_display(),
+            cadre.get_source_display(),
+            *(yes_no[getattr(cadre, f)] for f in FLAG_FIELDS),
+            cadre.phone,
+            "",  # 重新报名: left for the unit to mark
+        ]
+    )
 
 
 def _date(value: str | None) -> datetime.date | None:

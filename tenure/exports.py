@@ -46,7 +46,7 @@ def _write(file, summary: MonthSummary) -> None:
     for index, (_, width) in enumerate(COLUMNS):
         sheet.set_column(index, index, width)
     row = 0
-    sheet.merge_range(row, 0, row, last, f"{posting.cadre.name}同志{summary.title}", title)
+    sheet.merge_range(row, 0, row, last, escape_formula(f"{posting.cadre.name}同志{summary.title}"), title)
     sheet.set_row(row, 30)
     row += 2
     place = "".join(r.name for r in (village.county, village.township) if r) + village.name
@@ -73,7 +73,7 @@ def _write(file, summary: MonthSummary) -> None:
     ]
     for name, value in facts:
         sheet.write_string(row, 0, name, label)
-        sheet.merge_range(row, 1, row, last, value, plain)
+        sheet.merge_range(row, 1, row, last, escape_formula(value), plain)
         row += 1
     row += 1
     header_row = row
@@ -87,7 +87,7 @@ def _write(file, summary: MonthSummary) -> None:
         sheet.write_number(row, 3, entry.households_visited, number)
         sheet.write_string(row, 4, escape_formula(entry.household_names), cell)
         sheet.write_string(row, 5, escape_formula(entry.content), cell)
-        sheet.write_string(row, 6, entry.written_by.get_full_name(), cell)
+        sheet.write_string(row, 6, escape_formula(entry.written_by.get_full_name()), cell)
         row += 1
     if not summary.entries:
         sheet.merge_range(row, 0, row, last, "本月没有已提交的民情日记。", cell)

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 
-from core.admin import ReadOnlyAdmin, ScopedAdminMixin
+from core.admin import CheckedImportAdminMixin, ReadOnlyAdmin, ScopedAdminMixin
 from villages.models import Region, Village, VillageCategoryChange
 from villages.resources import VillageResource
 from villages.services import villages_set_categories
@@ -34,12 +33,11 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class VillageAdmin(CheckedImportAdminMixin, ScopedAdminMixin, ImportExportModelAdmin):
     """Import and export run through VillageResource: the same checks, scope and confirm as the
     import page. Category flags change only through the service, which keeps their history."""
 
     resource_classes = [VillageResource]
-    formats = [base_formats.XLSX, base_formats.CSV]
     # The export always has the import's columns (so it imports back): no field picker.
     skip_export_form = True
     list_display = ["code", "name", "county", "township", "is_weak_organization", "is_registered_poor", "is_key_difficult"]

@@ -6,7 +6,7 @@ the header we write and the header variants counties use in the files they send.
 
 from __future__ import annotations
 
-from core.columns import FLAG, NAME, TEXT, Choice, Code, Column, RegionName, escape_formula
+from core.columns import FLAG, NAME, TEXT, Choice, Code, Column, RegionName, escape_row
 from villages.models import Region, Village
 
 URBAN_RURAL_CODES = ("111", "112", "121", "122", "123", "210", "220")
@@ -73,15 +73,17 @@ def village_export_row(village: Village) -> list:
     """One row of the village list, in VILLAGE_COLUMNS order. Expects the queryset to
     select_related("county__parent", "township")."""
     yes_no = {True: "是", False: "否"}
-    return [
-        village.code,
-        village.county.parent.name,
-        village.county.name,
-        village.township.name,
-        escape_formula(village.name),
-        village.urban_rural_code,
-        yes_no[village.is_weak_organization],
-        yes_no[village.is_registered_poor],
-        yes_no[village.is_key_difficult],
-        escape_formula(village.notes),
-    ]
+    return escape_row(
+        [
+            village.code,
+            village.county.parent.name,
+            village.county.name,
+            village.township.name,
+            village.name,
+            village.urban_rural_code,
+            yes_no[village.is_weak_organization],
+            yes_no[village.is_registered_poor],
+            yes_no[village.is_key_difficult],
+            village.notes,
+        ]
+    )

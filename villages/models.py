@@ -22,6 +22,13 @@ class RegionQuerySet(ScopedQuerySet):
         provinces are loaded beside it: what imports and loaders look names up in."""
         return self.filter(code__startswith=deployment_province_prefix())
 
+    def counties_q(self, counties) -> Q:
+        # The counties, their townships, and the city and province above them (for names and
+        # the pickers that start from a city); not the other counties of those cities.
+        return (
+            Q(pk__in=counties) | Q(parent__in=counties) | Q(pk__in=counties.values("parent")) | Q(pk__in=counties.values("parent__parent"))
+        )
+
     def counties(self) -> RegionQuerySet:
         return self.filter(level=Region.Level.COUNTY)
 
@@ -160,6 +167,9 @@ class VillageQuerySet(ScopedQuerySet):
     # A village's 12-digit code starts with its township's, county's, city's and province's.
     scope_region_fields = ("code",)
     scope_province_field = "code"
+
+    def counties_q(self, counties) -> Q:
+        return Q(county__in=counties)
 
     def targets(self) -> VillageQuerySet:
         """The "两类村": weak-organization or registered-poor villages (or both)."""
