@@ -114,3 +114,7 @@ class PresenceMonthAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", "year"]
     inlines = [PresenceMonthEventInline]
+
+
+# The assessments' and the end of the term's pages (their own package).
+import tenure.assessments.admin  # noqa: E402, F401

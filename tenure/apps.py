@@ -35,6 +35,17 @@ class TenureConfig(AppConfig):
         register_nav(NavItem("第一书记账号", "tenure:accounts", roles.TENURE_MANAGE_ACCOUNTS, order=68))
         register_todo(account_todos)
 
+        # Assessments and the end of the term (#13 points 2 and 6).
+        from secretaries.transitions import register_guard
+        from tenure.term.services import require_term_review, require_unit_consent
+        from tenure.term.todos import term_todos
+
+        register_nav(NavItem("考核", "tenure:assessment_list", roles.ASSESSMENT_VIEW, order=69))
+        register_nav(NavItem("任期管理", "tenure:term", roles.TERM_VIEW, order=70))
+        register_todo(term_todos)
+        register_guard("end_term", "tenure.term_review", require_term_review)
+        register_guard("extend", "tenure.unit_consent", require_unit_consent)
+
 
 def presence_todos(user):
     """待办 of the township and county: leave the rule table gives them, months to confirm."""

@@ -398,3 +398,8 @@ class PresenceMonthEvent(AppendOnlyEvent):
     class Meta(AppendOnlyEvent.Meta):
         verbose_name = "月度确认日志"
         verbose_name_plural = "月度确认日志"
+
+
+# The sub-features with their own packages keep their models there (imported for Django's app registry).
+from tenure.assessments.models import Assessment, AssessmentEvent, AssessmentSetting, DemocraticEvaluation  # noqa: E402, F401
+from tenure.term.models import ExtensionConsent  # noqa: E402, F401
