@@ -18,6 +18,7 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.reports.test_submission_gaps import gappy  # noqa: F401  (the gaps' fixtures)
 from tests.reports.test_submissions import PDF, categories, kelan_postings  # noqa: F401
 from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401
+from tests.tenure.term_helpers import term_review_completed
 
 
 @pytest.fixture
@@ -76,7 +77,8 @@ def test_the_demo_kelan_ledger_goes_to_the_province_with_one_return(page, live_s
 
     # The county changes its postings: one recalled, one term ended, and one of the secretaries
     # waiting for 岢岚县 assigned to an uncovered village and in office.
-    posting_recall(posting=wang, by=kelan_user, reason="工作调整")
+    posting_recall(posting=wang, by=kelan_user, reason_code="work_needs", reason="工作调整")
+    term_review_completed(liu)
     posting_end_term(posting=liu, by=kelan_user, end_date=datetime.date(2016, 3, 1))
     waiting = Posting.objects.filter(county=kelan, state=Posting.State.FILED, unit__level="county").first()
     village = uncovered_target_villages(county=kelan).order_by("code").first()
