@@ -12,9 +12,9 @@ from dispatch.models import DispatchingUnit, Role
 from secretaries.idcard import make_id_number
 from secretaries.models import Posting, PostingEvent
 from tests.factories import UserFactory
-from tests.tenure.term_helpers import term_review_completed
 from tests.secretaries.conftest import campaign, categories, kelan_weak_only_village  # noqa: F401  (the pipeline's fixtures)
 from tests.spreadsheets import xlsx_bytes
+from tests.tenure.term_helpers import term_review_completed
 
 ID_NUMBER = make_id_number("140929", datetime.date(1986, 4, 12), 31, "F")
 ROSTER = [

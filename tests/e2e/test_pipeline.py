@@ -6,8 +6,8 @@ import re
 from playwright.sync_api import expect
 
 from secretaries.models import Posting
-from tests.tenure.term_helpers import term_review_completed
 from tests.secretaries.conftest import applied, campaign, categories, kelan_poor_villages, kelan_weak_only_village  # noqa: F401  (the pipeline's fixtures)
+from tests.tenure.term_helpers import term_review_completed
 
 
 def test_a_provincial_candidate_walks_through_the_pipeline(
