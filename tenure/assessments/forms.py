@@ -60,6 +60,10 @@ class AssessmentForm(PeriodForm):
         super().__init__(*args, **kwargs)
         for name in ("posting", "kind", "period_start", "period_end"):
             self.fields[name].widget = forms.HiddenInput()
+        kind = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        if kind != Assessment.Kind.DAILY:
+            # Only the township's daily note may go without a grade.
+            self.fields["grade"].choices = Grade.choices
 
 
 class AcknowledgeForm(forms.Form):
