@@ -57,6 +57,16 @@ def assessment_list(request):
     )
 
 
+def _in_scope_or_404(postings, data) -> None:
+    """A secretary named in the request but outside the user's scope (or no id at all) is 404,
+    as everywhere, rather than the form's "not one of the choices"."""
+    raw = data.get("posting")
+    if raw:
+        posting_id = parse_id(raw)
+        if posting_id is None or not postings.filter(pk=posting_id).exists():
+            raise Http404(NOT_FOUND)
+
+
 def _evidence_context(form: PeriodForm) -> dict:
     """The period's evidence, the comment's prefill and the share of 优秀, for a valid choice."""
     data = form.cleaned_data
@@ -88,6 +98,7 @@ def assessment_new(request):
     if not kinds:
         roles.require(request.user, roles.ASSESSMENT_RECORD)
     postings = tenure_selectors.postings_in_office(request.user)
+    _in_scope_or_404(postings, request.POST if request.method == "POST" else request.GET)
     context: dict = {}
     status = 200
     if request.method == "POST":
@@ -194,6 +205,7 @@ def assessment_acknowledge_view(request, pk: int):
 def evaluation_new(request):
     roles.require(request.user, roles.DEMOCRATIC_EVALUATION_RECORD)
     postings = tenure_selectors.postings_in_office(request.user)
+    _in_scope_or_404(postings, request.POST if request.method == "POST" else request.GET)
     if request.method == "POST":
         form = EvaluationForm(request.POST, postings=postings)
         if form.is_valid():

@@ -38,7 +38,7 @@ def term_overview(request):
     rows = []
     for key, title, postings in sections:
         items = list(postings[:LIST_LIMIT])
-        reviewed = {a for a in _reviewed_ids(items)} if key in ("due", "overdue") else set()
+        reviewed = _reviewed_ids(items) if key in ("due", "overdue") else set()
         rows.append({"key": key, "title": title, "count": postings.count(), "items": items, "reviewed": reviewed})
     return render(
         request,

@@ -346,8 +346,9 @@ class TestPages:
         }
         assert client_of(client, unit_user).post(reverse("tenure:assessment_new"), data).status_code == 403
         assert client_of(client, lanyi_secretary.user).get(reverse("tenure:assessment_new")).status_code == 403
-        # Another county's secretary is no choice of its form: refused, nothing written.
-        assert client_of(client, wuzhai_user).post(reverse("tenure:assessment_new"), data).status_code == 400
+        # Another county's secretary: not there (404), nothing written.
+        assert client_of(client, wuzhai_user).post(reverse("tenure:assessment_new"), data).status_code == 404
+        assert client.get(reverse("tenure:assessment_new"), {"posting": lanyi_secretary.posting.pk, "kind": "annual"}).status_code == 404
         assert not Assessment.objects.exists()
 
     def test_lists_and_detail_by_scope(self, client, lanyi_secretary, wuzhai_secretary, kelan_user, wuzhai_user):
@@ -395,5 +396,5 @@ class TestPages:
             role="township",
             region=lanyi_secretary.posting.village.township.parent.children.exclude(pk=lanyi_secretary.posting.village.township_id).first(),
         )
-        assert client_of(client, township).post(url, {**data, "date": "2016-12-21"}).status_code == 400
+        assert client_of(client, township).post(url, {**data, "date": "2016-12-21"}).status_code == 404
         assert DemocraticEvaluation.objects.count() == 1
