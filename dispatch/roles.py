@@ -358,6 +358,43 @@ for _role, _held in _TENURE_REPORT_ALLOWANCE_CAPABILITIES.items():
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
 
 
+# --- tenure: assessments and the end of the term (issue #13 points 2 and 6) --------------------
+ASSESSMENT_VIEW = _cap(
+    "tenure.assessment.view",
+    "查看考核",
+    "tenure.view_assessment",
+    "tenure.view_democraticevaluation",
+    "tenure.view_assessmentevent",
+)
+# The township's monthly or quarterly notes, and the 民主评议 it organizes in the village.
+ASSESSMENT_DAILY = _cap("tenure.assessment.daily", "登记日常考核")
+DEMOCRATIC_EVALUATION_RECORD = _cap("tenure.assessment.evaluation", "登记民主评议")
+# The county's 半年考核, 年终考核 (its opinion for the unit) and the 期满考察 it holds with the unit.
+ASSESSMENT_RECORD = _cap("tenure.assessment.record", "登记半年考核、年终考核和期满考察")
+ASSESSMENT_ACKNOWLEDGE = _cap("tenure.assessment.acknowledge", "确认县委组织部的考核意见")
+ASSESSMENT_SETTINGS = _cap(
+    "tenure.assessment.settings",
+    "设置优秀比例",
+    "tenure.view_assessmentsetting",
+    "tenure.add_assessmentsetting",
+    "tenure.change_assessmentsetting",
+)
+TERM_VIEW = _cap("tenure.term.view", "查看任期届满和调整召回情况", "tenure.view_extensionconsent")
+EXTENSION_CONSENT = _cap("tenure.term.consent", "同意第一书记留任")
+
+_TENURE_ASSESSMENT_CAPABILITIES = {
+    Role.ADMIN: {ASSESSMENT_VIEW, ASSESSMENT_SETTINGS, TERM_VIEW},
+    Role.PROVINCIAL_ORG: {ASSESSMENT_VIEW, ASSESSMENT_SETTINGS, TERM_VIEW},
+    Role.CITY_ORG: {ASSESSMENT_VIEW, TERM_VIEW},
+    Role.COUNTY_ORG: {ASSESSMENT_VIEW, ASSESSMENT_RECORD, TERM_VIEW},
+    Role.TOWNSHIP: {ASSESSMENT_VIEW, ASSESSMENT_DAILY, DEMOCRATIC_EVALUATION_RECORD},
+    Role.UNIT: {ASSESSMENT_VIEW, ASSESSMENT_ACKNOWLEDGE, EXTENSION_CONSENT, TERM_VIEW},
+    Role.SECRETARY: {ASSESSMENT_VIEW},
+}
+for _role, _held in _TENURE_ASSESSMENT_CAPABILITIES.items():
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | frozenset(_held)
+
+
 def capabilities_of(user) -> frozenset[Capability]:
     """What this user may do: its role's capabilities (a superuser: the administrator's too)."""
     if user is None or not user.is_authenticated or not user.is_active:

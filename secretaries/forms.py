@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from secretaries.models import Cadre
+from secretaries.models import Cadre, Posting
 from villages.models import Region, Village
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,6 +66,11 @@ class ExtendForm(forms.Form):
     new_end_date = forms.DateField(label="新的任期届满日期", widget=DATE)
     unit_consent = forms.BooleanField(label="派出单位同意", required=False)
     note = forms.CharField(label="说明", required=False, max_length=500)
+
+
+class RecallForm(forms.Form):
+    reason_code = forms.ChoiceField(label="召回原因", choices=[("", "请选择"), *Posting.RecallReason.choices])
+    reason = forms.CharField(label="理由", max_length=500, widget=forms.TextInput(attrs={"placeholder": "必填"}))
 
 
 class VillageChoiceField(forms.ModelChoiceField):

@@ -138,6 +138,14 @@ class Posting(models.Model):
         RECALLED = "recalled", "调整召回"
         WITHDRAWN = "withdrawn", "撤回"
 
+    class RecallReason(models.TextChoices):
+        # The coded reasons of 调整召回 (#13 point 6); the text is the event's note.
+        INCAPABLE = "incapable", "不胜任"
+        INCOMPETENT = "incompetent", "不称职"
+        HEALTH = "health", "健康"
+        WORK_NEEDS = "work_needs", "工作需要"
+        OTHER = "other", "其他"
+
     ACTIVE_STATES = (State.APPLIED, State.QUALIFIED, State.RECOMMENDED, State.APPROVED, State.FILED, State.ASSIGNED, State.IN_OFFICE)
     COVERING_STATES = (State.ASSIGNED, State.IN_OFFICE)
     # What uses a place of the unit's 附表2 quota in the county: recommended (and approved,
@@ -168,6 +176,7 @@ class Posting(models.Model):
     start_date = models.DateField("任职时间（到村时间）", null=True, blank=True)
     end_date = models.DateField("任期届满日期", null=True, blank=True)
     party_relation_transferred = models.BooleanField("党组织关系已转入村", default=False)
+    recall_reason = models.CharField("调整召回原因", max_length=16, choices=RecallReason.choices, blank=True)
     applied_at = models.DateTimeField("报名时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -26,7 +26,7 @@ from dispatch import roles
 from dispatch.models import Campaign, QuotaAllocation, User
 from dispatch.roles import can
 from secretaries.models import Cadre, Posting, PostingEvent
-from secretaries.transitions import TRANSITIONS, TransitionRefused
+from secretaries.transitions import TRANSITIONS, TransitionRefused, run_guards
 from villages.models import Village
 
 State = Posting.State
@@ -170,6 +170,7 @@ def postings_perform(
                 raise refusal
             known = facts.setdefault(posting.campaign_id, Facts(posting.campaign_id))
             changes, note = t.rule(posting, known, **kwargs)
+            run_guards(action, posting, kwargs)  # what later apps require (tenure: the 期满考察)
         except TransitionRefused as e:
             refused[pk] = e
             continue
@@ -347,9 +348,10 @@ def posting_extend(*, posting: Posting, by: User, new_end_date: datetime.date, u
     return _transition(posting.pk, by=by, action="extend", new_end_date=new_end_date, unit_consent=unit_consent, note=note)
 
 
-def posting_recall(*, posting: Posting, by: User, reason: str) -> Posting:
-    """调整: the village then needs a replacement (it is no longer covered)."""
-    return _transition(posting.pk, by=by, action="recall", reason=reason)
+def posting_recall(*, posting: Posting, by: User, reason_code: str, reason: str) -> Posting:
+    """调整召回 with a coded reason (Posting.RecallReason, kept on the posting) and its text: the
+    village then needs a successor (it is no longer covered)."""
+    return _transition(posting.pk, by=by, action="recall", reason_code=reason_code, reason=reason)
 
 
 def posting_withdraw(*, posting: Posting, by: User, reason: str) -> Posting:

@@ -241,6 +241,16 @@ def _rule_extend(p: Posting, facts: Facts, *, new_end_date: datetime.date, unit_
     return {"end_date": new_end_date}, note or f"留任至 {date_format(new_end_date)}（派出单位同意）"
 
 
+def _rule_recall(p: Posting, facts: Facts, *, reason_code: str, reason: str) -> tuple[dict, str]:
+    """调整召回 with a coded reason (stored on the posting) and the text of the event's note."""
+    if reason_code not in Posting.RecallReason.values:
+        raise TransitionRefused("请选择调整召回的原因（不胜任、不称职、健康、工作需要或其他）。")
+    if not reason.strip():
+        raise TransitionRefused("请填写调整的理由。")
+    label = Posting.RecallReason(reason_code).label
+    return {"recall_reason": reason_code}, f"调整召回（{label}）：{reason.strip()}"
+
+
 def _filed_source(posting: Posting) -> tuple[str, ...]:
     """审核备案 follows 省扶贫办's approval for provincial units, the recommendation for the others."""
     return (State.APPROVED,) if posting.unit.level == Level.PROVINCE else (State.RECOMMENDED,)
@@ -493,9 +503,10 @@ TRANSITIONS: dict[str, Transition] = _declare(
         State.RECALLED,
         roles.POSTING_RECALL,
         RECEIVING_COUNTY,
-        _rule_with_reason("请填写调整的理由。"),
-        f.ReasonForm,
-        admin_form=f.ReasonForm,
+        _rule_recall,
+        f.RecallForm,
+        changed_fields=("recall_reason",),
+        admin_form=f.RecallForm,
         danger=True,
     ),
     Transition(
@@ -511,6 +522,28 @@ TRANSITIONS: dict[str, Transition] = _declare(
         danger=True,
     ),
 )
+
+
+# --- Guards: preconditions a later app adds to a step ------------------------------------------
+# A later app (tenure) may refuse a step for what it records and secretaries cannot import (the
+# layers): 期满免职 requires the completed 期满考察. Each guard takes the locked posting and the
+# step's arguments and raises TransitionRefused; the executor runs the step's guards after its
+# rule, inside the step's transaction, so what a guard reads cannot change before the commit's
+# end for a row it locks. Registered once, in the app's AppConfig.ready().
+Guard = Callable[..., None]
+_GUARDS: dict[str, dict[str, Guard]] = {}
+
+
+def register_guard(action: str, name: str, guard: Guard) -> None:
+    """Add (or, under the same name, replace) a precondition of ``action``."""
+    if action not in TRANSITIONS:
+        raise KeyError(f"no transition {action!r}")
+    _GUARDS.setdefault(action, {})[name] = guard
+
+
+def run_guards(action: str, posting: Posting, arguments: dict) -> None:
+    for guard in _GUARDS.get(action, {}).values():
+        guard(posting, **arguments)
 
 
 def allowed_actions(*, posting: Posting, user: User) -> list[str]:

@@ -118,6 +118,7 @@ class PresenceMonthAdmin(ReadOnlyAdmin):
 
 # The packages' own admin modules (Django autodiscovers tenure.admin only).
 import tenure.allowances.admin  # noqa: E402,F401
+import tenure.assessments.admin  # noqa: E402, F401
 import tenure.care.admin  # noqa: E402, F401
 import tenure.teams.admin  # noqa: E402, F401
 import tenure.workreports.admin  # noqa: E402,F401

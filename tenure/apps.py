@@ -44,9 +44,20 @@ class TenureConfig(AppConfig):
         register_page_panel("village_detail", village_team_panel)
 
         # 述职 reports and allowances (issue #13 points 1 and 3).
-        register_nav(NavItem("述职报告", "tenure:report_list", roles.WORKREPORT_READ, order=69))
-        register_nav(NavItem("驻村补贴", "tenure:allowances", roles.ALLOWANCE_VIEW, order=70))
+        register_nav(NavItem("述职报告", "tenure:report_list", roles.WORKREPORT_READ, order=71))
+        register_nav(NavItem("驻村补贴", "tenure:allowances", roles.ALLOWANCE_VIEW, order=74))
         register_todo(report_allowance_todos)
+
+        # Assessments and the end of the term (#13 points 2 and 6).
+        from secretaries.transitions import register_guard
+        from tenure.term.services import require_term_review, require_unit_consent
+        from tenure.term.todos import term_todos
+
+        register_nav(NavItem("考核", "tenure:assessment_list", roles.ASSESSMENT_VIEW, order=72))
+        register_nav(NavItem("任期管理", "tenure:term", roles.TERM_VIEW, order=73))
+        register_todo(term_todos)
+        register_guard("end_term", "tenure.term_review", require_term_review)
+        register_guard("extend", "tenure.unit_consent", require_unit_consent)
 
 
 def presence_todos(user):

@@ -38,6 +38,7 @@ from dispatch.models import Role, User
 from dispatch.roles import role_group_name
 from secretaries.models import Posting
 from tenure.absences import absence_record
+from tenure.assessments.demo import load_demo_assessments
 from tenure.calendar import calendar_for
 from tenure.diary import diary_entries_load
 from tenure.inspections import inspection_record
@@ -341,4 +342,5 @@ def load_demo_tenure(*, password: str) -> dict[str, int]:
 
     counts.update(load_demo_care_and_teams())
     counts.update(load_demo_allowances())
+    counts.update(load_demo_assessments(postings=demo.kelan, county_user=demo.county_user, townships=demo.townships))
     return counts

@@ -409,6 +409,8 @@ from tenure.allowances.models import (  # noqa: E402,F401
     AllowanceStatement,
     AllowanceStatementEvent,
 )
+from tenure.assessments.models import Assessment, AssessmentEvent, AssessmentSetting, DemocraticEvaluation  # noqa: E402, F401
 from tenure.care.models import CareEvent, HealthCheck, Insurance, Training  # noqa: E402, F401
 from tenure.teams.models import TeamMember, WorkTeam, WorkTeamEvent  # noqa: E402, F401
+from tenure.term.models import ExtensionConsent  # noqa: E402, F401
 from tenure.workreports.models import WorkReport, WorkReportEvent, WorkReportHearing  # noqa: E402,F401

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("tenure.teams.urls")),  # 驻村工作组
     path("", include("tenure.workreports.urls")),  # 述职 reports and their hearing
     path("", include("tenure.allowances.urls")),  # allowance rates, monthly statements, year totals
+    path("", include("tenure.assessments.urls")),  # 日常考核, 半年考核, 民主评议, 年终考核, 期满考察
+    path("", include("tenure.term.urls")),  # 任期届满, 留任 consent, 调整召回 lists
 ]

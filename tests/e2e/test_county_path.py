@@ -14,6 +14,7 @@ from secretaries.models import Posting, PostingEvent
 from tests.factories import UserFactory
 from tests.secretaries.conftest import campaign, categories, kelan_weak_only_village  # noqa: F401  (the pipeline's fixtures)
 from tests.spreadsheets import xlsx_bytes
+from tests.tenure.term_helpers import term_review_completed
 
 ID_NUMBER = make_id_number("140929", datetime.date(1986, 4, 12), 31, "F")
 ROSTER = [
@@ -179,6 +180,7 @@ def test_a_county_candidate_walks_the_county_path(
     expect(action("end_term").get_by_test_id("field-error")).to_have_text("免职日期不能早于任职日期。")
     expect(action("end_term").get_by_label("免职日期")).to_have_value("2015-08-01")
     screenshot("county-end-term-refused")
+    term_review_completed(Posting.objects.get(cadre__name="刘春梅", state=Posting.State.IN_OFFICE))  # required by tenure
     action("end_term").get_by_label("免职日期").fill("2017-08-10")
     action("end_term").get_by_role("button", name="期满免职").click()
     expect(page.get_by_test_id("state")).to_have_text("期满免职")

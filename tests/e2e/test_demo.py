@@ -24,6 +24,7 @@ from secretaries.models import Posting
 from secretaries.services import posting_assign, posting_end_term, posting_recall, posting_take_office, uncovered_target_villages
 from tests.e2e.conftest import ARTIFACTS
 from tests.reports.test_submissions import PDF
+from tests.tenure.term_helpers import term_review_completed
 
 PHONE = {"width": 390, "height": 844}
 # An object's page: /villages/140929100200/, /postings/52/, /submissions/3/, /tenure/diary/7/ …
@@ -178,7 +179,8 @@ def ledger_to_the_province_with_one_return(page, live_server, login, screenshot,
 
     # The county changes its postings: one recalled, one term ended, and one of the secretaries
     # waiting for 岢岚县 assigned to an uncovered village and in office.
-    posting_recall(posting=wang, by=kelan_user, reason="工作调整")
+    posting_recall(posting=wang, by=kelan_user, reason_code="work_needs", reason="工作调整")
+    term_review_completed(liu)
     posting_end_term(posting=liu, by=kelan_user, end_date=datetime.date(2016, 3, 1))
     waiting = Posting.objects.filter(county=kelan, state=Posting.State.FILED, unit__level="county").first()
     village = uncovered_target_villages(county=kelan).order_by("code").first()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from secretaries.models import Posting
 from tests.secretaries.conftest import applied, campaign, categories, kelan_poor_villages, kelan_weak_only_village  # noqa: F401  (the pipeline's fixtures)
+from tests.tenure.term_helpers import term_review_completed
 
 
 def test_a_provincial_candidate_walks_through_the_pipeline(
@@ -108,6 +109,7 @@ def test_a_provincial_candidate_walks_through_the_pipeline(
     as_user("guotu")
     page.goto(detail)
     expect(page.get_by_role("button", name="期满免职")).to_have_count(0)
+    term_review_completed(applied)  # 期满免职 requires the 期满考察 (tenure)
     as_user("kelan")
     page.goto(detail)
     end_term = action("end_term")

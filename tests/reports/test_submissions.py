@@ -35,6 +35,7 @@ from secretaries.services import (
 )
 from tests.factories import UserFactory
 from tests.secretaries.conftest import cadre_for, campaign  # noqa: F401  (the pipeline's fixtures)
+from tests.tenure.term_helpers import term_review_completed
 from villages.models import Village
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -150,7 +151,7 @@ class TestCountySubmit:
     def test_the_snapshot_does_not_change_when_postings_do(self, submitted, campaign, kelan_postings, kelan_user):
         rows, ledger = list(submitted.rows), submitted.ledger_file.open("rb").read()
         posting = kelan_postings["postings"][0]
-        posting_recall(posting=posting, by=kelan_user, reason="工作调整")
+        posting_recall(posting=posting, by=kelan_user, reason_code="work_needs", reason="工作调整")
         assert len(list(annexes.ledger_rows(campaign=campaign, region=kelan_user.region, user=kelan_user))) == 2
         submitted = Submission.objects.get(pk=submitted.pk)
         assert submitted.rows == rows and submitted.row_count == 3
@@ -260,7 +261,8 @@ class TestCitySubmit:
 def test_a_resubmission_shows_rows_added_removed_and_changed(submitted, kelan_postings, campaign, kelan_user, xinzhou_user, client):
     city_return(submission=submitted, by=xinzhou_user, reason="请核对")
     first, second, third = kelan_postings["postings"]
-    posting_recall(posting=first, by=kelan_user, reason="工作调整")
+    posting_recall(posting=first, by=kelan_user, reason_code="work_needs", reason="工作调整")
+    term_review_completed(second)
     posting_end_term(posting=second, by=kelan_user, end_date=datetime.date(2016, 3, 1))
     in_office(kelan_postings["unit_user"], kelan_user, kelan_postings["spare_village"], name="孙丽", campaign=campaign)
     again = county_submit(campaign=campaign, by=kelan_user)

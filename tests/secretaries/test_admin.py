@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from secretaries.models import Posting, PostingEvent
 from secretaries.services import TransitionRefused, posting_approve, posting_qualify, posting_recommend
+from tests.tenure.term_helpers import term_review_completed
 
 CHANGELIST = reverse("admin:secretaries_posting_changelist")
 
@@ -243,7 +244,8 @@ class TestSixStepsInTheAdmin:
             "2015年8月10日到村任职；党组织关系已转入",
         )
 
-        # 期满免职.
+        # 期满免职, after the 期满考察 (tenure's guard).
+        term_review_completed(posting)
         assert run_action(client, "end_term_selected", posting).status_code == 200
         confirm(client, "end_term_selected", [posting], end_date="2017-08-10", note="任期届满")
         posting.refresh_from_db()

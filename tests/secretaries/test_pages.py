@@ -11,6 +11,7 @@ from dispatch.models import DispatchingUnit
 from secretaries.models import Posting, PostingEvent
 from secretaries.services import posting_apply, posting_approve, posting_file, posting_qualify, posting_recommend
 from tests.secretaries.conftest import cadre_for
+from tests.tenure.term_helpers import extension_consented, term_review_completed
 
 MEETING = datetime.date(2015, 7, 1)
 
@@ -159,7 +160,9 @@ class TestActionViews:
         assert kelan_unit_posting.end_date == datetime.date(2017, 8, 10) and kelan_unit_posting.party_relation_transferred
         response = act(client, kelan_unit_posting, "extend", new_end_date="2018-08-10")
         assert "继续留任须经派出单位同意" in field_errors(response, "extend")
+        extension_consented(kelan_unit_posting, datetime.date(2018, 8, 10))
         act(client, kelan_unit_posting, "extend", new_end_date="2018-08-10", unit_consent="on")
+        term_review_completed(kelan_unit_posting)
         act(client, kelan_unit_posting, "end_term", end_date="2018-08-10")
         kelan_unit_posting.refresh_from_db()
         assert kelan_unit_posting.state == Posting.State.ENDED

@@ -27,6 +27,7 @@ from secretaries.services import (
 )
 from secretaries.transitions import allowed_actions, eligibility_failures
 from tests.secretaries.conftest import cadre_for
+from tests.tenure.term_helpers import extension_consented, term_review_completed
 
 MEETING = datetime.date(2015, 7, 1)
 
@@ -49,6 +50,7 @@ def test_a_provincial_candidate_goes_through_every_step(
     to_filed(applied, unit_user, poverty_office_user, province_user, kelan)
     posting_assign(posting=applied, by=kelan_user, village=village)
     posting_take_office(posting=applied, by=kelan_user, start_date=datetime.date(2015, 8, 10), party_relation_transferred=True)
+    term_review_completed(applied)
     posting = posting_end_term(posting=applied, by=kelan_user, end_date=datetime.date(2017, 8, 10))
 
     assert posting.state == Posting.State.ENDED
@@ -266,9 +268,10 @@ class TestAssignment:
         assert posting.end_date == datetime.date(2017, 8, 10)  # the campaign's two-year term
         with pytest.raises(TransitionRefused, match="须经派出单位同意"):
             posting_extend(posting=posting, by=kelan_user, new_end_date=datetime.date(2018, 8, 10), unit_consent=False)
+        extension_consented(posting, datetime.date(2018, 8, 10))
         posting = posting_extend(posting=posting, by=kelan_user, new_end_date=datetime.date(2018, 8, 10), unit_consent=True)
         assert (posting.state, posting.end_date) == (Posting.State.IN_OFFICE, datetime.date(2018, 8, 10))
-        posting_recall(posting=posting, by=kelan_user, reason="工作不在状态，予以调整")
+        posting_recall(posting=posting, by=kelan_user, reason_code=Posting.RecallReason.INCAPABLE, reason="工作不在状态，予以调整")
         assert village in uncovered_target_villages(county=kelan)
 
 

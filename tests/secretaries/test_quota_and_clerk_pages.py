@@ -25,6 +25,7 @@ from secretaries.services import (
     posting_take_office,
 )
 from tests.secretaries.conftest import cadre_for
+from tests.tenure.term_helpers import term_review_completed
 
 MEETING = datetime.date(2015, 7, 1)
 
@@ -72,6 +73,7 @@ class TestQuota:
         assert quota_use(campaign_id=campaign.pk)[key] == 4
         posting_take_office(posting=postings[3], by=kelan_user, start_date=datetime.date(2015, 8, 1), party_relation_transferred=True)
         assert quota_use(campaign_id=campaign.pk)[key] == 4
+        term_review_completed(postings[3])
         posting_end_term(posting=postings[3], by=kelan_user, end_date=datetime.date(2017, 8, 1))
         assert quota_use(campaign_id=campaign.pk)[key] == 3
 
@@ -146,6 +148,7 @@ class TestVillageSecretary:
         page = client.get(url).content.decode()
         link = reverse("secretaries:detail", args=[in_office.pk])
         assert f'<a href="{link}">李建国</a>（山西省国土资源厅，履岗任职' in page
+        term_review_completed(in_office)
         posting_end_term(posting=in_office, by=kelan_user, end_date=datetime.date(2017, 8, 1))
         page = client.get(url).content.decode()
         assert 'data-testid="no-secretary"' in page and 'data-testid="earlier-secretaries"' in page and link in page

@@ -15,6 +15,7 @@ from secretaries.transitions import TransitionRefused
 from tenure import accounts
 from tenure.models import SecretaryAccount
 from tests.factories import PASSWORD, UserFactory, make_cadre, secretary_in_office
+from tests.tenure.term_helpers import extension_consented, term_review_completed
 from villages.models import Village
 
 
@@ -128,9 +129,10 @@ class TestClosedWhenThePostingEnds:
     @pytest.mark.parametrize("action", ["end_term", "recall"])
     def test_the_account_is_deactivated_and_the_records_stay(self, client, secretary_user, secretary_posting, kelan_user, action):
         if action == "end_term":
+            term_review_completed(secretary_posting)
             s.posting_end_term(posting=secretary_posting, by=kelan_user, end_date=datetime.date(2017, 8, 10))
         else:
-            s.posting_recall(posting=secretary_posting, by=kelan_user, reason="工作调整")
+            s.posting_recall(posting=secretary_posting, by=kelan_user, reason_code="work_needs", reason="工作调整")
         secretary_user.refresh_from_db()
         assert not secretary_user.is_active
         assert SecretaryAccount.objects.filter(posting=secretary_posting, user=secretary_user).exists()
@@ -139,10 +141,11 @@ class TestClosedWhenThePostingEnds:
     def test_a_session_already_open_ends(self, client, secretary_user, secretary_posting, kelan_user):
         client.force_login(secretary_user)
         assert client.get("/").status_code == 200
-        s.posting_recall(posting=secretary_posting, by=kelan_user, reason="工作调整")
+        s.posting_recall(posting=secretary_posting, by=kelan_user, reason_code="work_needs", reason="工作调整")
         assert client.get("/").status_code == 302
 
     def test_extending_keeps_it(self, secretary_user, secretary_posting, kelan_user):
+        extension_consented(secretary_posting, datetime.date(2018, 8, 10))
         s.posting_extend(posting=secretary_posting, by=kelan_user, new_end_date=datetime.date(2018, 8, 10), unit_consent=True)
         secretary_user.refresh_from_db()
         assert secretary_user.is_active
@@ -221,7 +224,7 @@ class TestFirstPassword:
         assert not User.objects.get(pk=secretary_posting.account.user_id).has_usable_password()
 
     def test_a_closed_account_gets_none(self, client, kelan_user, secretary_posting):
-        s.posting_recall(posting=secretary_posting, by=kelan_user, reason="工作调整")
+        s.posting_recall(posting=secretary_posting, by=kelan_user, reason_code="work_needs", reason="工作调整")
         response = issue(client, kelan_user, secretary_posting.account)
         assert response.url == reverse("tenure:accounts")
         assert not User.objects.get(pk=secretary_posting.account.user_id).has_usable_password()

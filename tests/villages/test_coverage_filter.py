@@ -46,7 +46,7 @@ def three_secretaries(county_unit_user, kelan_user, kelan, campaign, kelan_targe
     in_office = county_secretary(village=kelan_targets[0], take_office=True, **make)
     assigned = county_secretary(village=kelan_targets[1], take_office=False, **make)
     recalled = county_secretary(village=kelan_targets[2], take_office=True, **make)
-    posting_recall(posting=recalled, by=kelan_user, reason="工作调整")
+    posting_recall(posting=recalled, by=kelan_user, reason_code="work_needs", reason="工作调整")
     return in_office, assigned, recalled
 
 
