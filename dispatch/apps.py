@@ -19,6 +19,8 @@ class DispatchConfig(AppConfig):
         register_nav(NavItem("派出单位", "units:list", roles.VIEW_UNITS, order=30))
         register_nav(NavItem("名额分配", "quotas:matrix", roles.VIEW_QUOTAS, order=31))
         register_nav(NavItem("覆盖计划", "coverage:plan", roles.VIEW_COVERAGE, order=32))
+        register_nav(NavItem("审计记录", "audit:trail", roles.VIEW_AUDIT, order=90))
+        register_nav(NavItem("个人信息查看记录", "audit:access", roles.VIEW_AUDIT, order=91))
 
         # Permissions are created by django.contrib.auth after every migrate, app by app; the role
         # groups are brought in line once the last app has its permissions (see the handler).

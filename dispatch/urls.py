@@ -26,6 +26,7 @@ urlpatterns = [
     path("submissions/", include("reports.submission_urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("office/", include("tenure.urls")),
+    path("audit/", include("dispatch.audit_urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
 ]

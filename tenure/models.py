@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import audit
 from core.models import AppendOnlyEvent, AppendOnlyQuerySet
 from core.scope import ScopedQuerySet
 from dispatch.models import Role
@@ -398,3 +399,20 @@ class PresenceMonthEvent(AppendOnlyEvent):
     class Meta(AppendOnlyEvent.Meta):
         verbose_name = "月度确认日志"
         verbose_name_plural = "月度确认日志"
+
+
+# The audit trail (core.audit): one line per model whose changes are kept (the append-only event
+# logs, LeaveEvent and PresenceMonthEvent, are their own history).
+for _model in (
+    SecretaryAccount,
+    CalendarYear,
+    CalendarDay,
+    DiaryEntry,
+    PresenceRecord,
+    Inspection,
+    OfficialAbsence,
+    LeaveApprovalRule,
+    LeaveRequest,
+    PresenceMonth,
+):
+    audit.track(_model)
