@@ -21,8 +21,8 @@ queries per thousand rows, not one INSERT per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 import datetime
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
