@@ -14,9 +14,9 @@ Adding a model to the audit is one line at the bottom of its app's models.py::
 followed by ``makemigrations <app>`` (the history table). ``save()`` and ``delete()`` then write
 their history by themselves. A write that goes around them — ``bulk_create``, ``bulk_update``,
 ``core.bulk.update_rows`` — writes its history in bulk right after, in the same transaction:
-``audit.bulk_created(objs, by=user)``, ``audit.bulk_updated(objs, by=user)`` (instances as
-they now are) or ``audit.bulk_changed(Model, ids, by=user)`` (read back): a few
-queries per thousand rows, not one INSERT per row.
+``audit.bulk_created(objs, by=user)``, ``audit.bulk_updated(objs, by=user)`` or
+``audit.bulk_changed(Model, ids, by=user)``: each copies the rows as they now are into the history
+table with one INSERT … SELECT per 2,000 rows, not one INSERT per row.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history import register
@@ -77,41 +77,53 @@ def history_model(model: type[models.Model]) -> type[models.Model]:
     return model.history.model
 
 
-def _write(model: type[models.Model], objs: Sequence[models.Model], *, by, update: bool) -> None:
-    if not objs:
+def _write(model: type[models.Model], ids: Sequence[int], *, by, update: bool) -> None:
+    """Copy the rows ``ids`` of ``model``, as they now are in the database, into its history
+    table with one INSERT … SELECT per 2,000 rows: no model instance per row, nothing per field
+    in Python (21,895 villages in well under a second; instances took seconds)."""
+    if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    user = by if by is not None and getattr(by, "is_authenticated", False) else None
-    model.history.bulk_history_create(
-        list(objs),
-        batch_size=2000,
-        update=update,
-        default_user=user,
-        default_date=timezone.now(),
-        custom_historical_attrs={"ip_address": current_ip()},
-    )
+    history = history_model(model)
+    meta = history._meta
+    quote = connection.ops.quote_name
+    tracked = history.tracked_fields
+    targets = [meta.get_field(f.attname).column for f in tracked]
+    sources = [f.column for f in tracked]
+    extra = {
+        "history_date": meta.get_field("history_date").get_db_prep_save(timezone.now(), connection),
+        "history_type": "~" if update else "+",
+        "history_user_id": by.pk if by is not None and getattr(by, "is_authenticated", False) else None,
+        "ip_address": current_ip(),
+    }
+    columns = ", ".join(quote(c) for c in [*targets, *(meta.get_field(name).column for name in extra)])
+    selected = ", ".join([*(quote(c) for c in sources), *(["%s"] * len(extra))])
+    table, source, pk = quote(meta.db_table), quote(model._meta.db_table), quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 2000):
+            chunk = list(ids[start : start + 2000])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {source} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})",
+                [*extra.values(), *chunk],
+            )
 
 
 def bulk_created(objs: Sequence[models.Model], *, by) -> None:
     """History for rows just inserted with ``bulk_create`` (their ids known)."""
     objs = [o for o in objs if o.pk is not None]
     if objs:
-        _write(type(objs[0]), objs, by=by, update=False)
+        _write(type(objs[0]), [o.pk for o in objs], by=by, update=False)
 
 
 def bulk_updated(objs: Sequence[models.Model], *, by) -> None:
-    """History for rows just changed in bulk whose instances hold every field as it now is."""
-    objs = list(objs)
+    """History for rows just changed in bulk (``bulk_update``)."""
+    objs = [o for o in objs if o.pk is not None]
     if objs:
-        _write(type(objs[0]), objs, by=by, update=True)
+        _write(type(objs[0]), [o.pk for o in objs], by=by, update=True)
 
 
 def bulk_changed(model: type[models.Model], ids: Iterable[int], *, by) -> None:
-    """History for rows just changed in bulk (``bulk_update``, ``core.bulk.update_rows``): read
-    them back as they are now, one SELECT per 2,000, and write their history rows in bulk."""
-    ids = list(ids)
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        _write(model, list(model._default_manager.filter(pk__in=chunk)), by=by, update=True)
+    """History for rows just changed in bulk by id (``core.bulk.update_rows``, ``update()``)."""
+    _write(model, list(ids), by=by, update=True)
 
 
 def retention_days() -> int:
