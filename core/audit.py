@@ -96,7 +96,12 @@ def _write(model: type[models.Model], ids: Sequence[int], *, by, update: bool) -
         "ip_address": current_ip(),
     }
     columns = ", ".join(quote(c) for c in [*targets, *(meta.get_field(name).column for name in extra)])
-    selected = ", ".join([*(quote(c) for c in sources), *(["%s"] * len(extra))])
+    # PostgreSQL reads an untyped parameter in a SELECT list as text: say each one's type.
+    if connection.vendor == "postgresql":
+        params = [f"CAST(%s AS {meta.get_field(name).db_type(connection)})" for name in extra]
+    else:
+        params = ["%s"] * len(extra)
+    selected = ", ".join([*(quote(c) for c in sources), *params])
     table, source, pk = quote(meta.db_table), quote(model._meta.db_table), quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 2000):

@@ -124,6 +124,7 @@ def _describe(page_rows) -> list[dict]:
             {
                 "record": record,
                 "model": model._meta.verbose_name,
+                "model_key": row["model_key"],
                 "object_id": record.id,
                 "user": users.get(record.history_user_id),
                 "type": {"+": "新增", "~": "修改", "-": "删除"}[record.history_type],

@@ -276,6 +276,8 @@ class User(AbstractUser):
         """What the header shows: 山西省忻州市岢岚县, or the unit's name."""
         if self.role == Role.UNIT and self.unit is not None:
             return self.unit.name
+        if self.role == Role.AUDITOR:
+            return "审计（只读）"
         if self.region is not None:
             return self.region.full_name
         if self.scope.everything:
