@@ -61,10 +61,21 @@ class AuditFields(models.Model):
         abstract = True
 
 
+class AuditRecords(HistoricalRecords):
+    """django-simple-history's records, except that a save of untracked fields only (a login
+    writing ``last_login``) writes no history row: it would record no change."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(NEVER_TRACKED):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 def track(model: type[models.Model]) -> type[models.Model]:
     """Keep the history of ``model`` (its history table lives in the model's own app)."""
     excluded = [f.name for f in model._meta.concrete_fields if f.name in NEVER_TRACKED]
-    register(model, bases=[AuditFields], excluded_fields=excluded, user_related_name="+")
+    register(model, records_class=AuditRecords, bases=[AuditFields], excluded_fields=excluded, user_related_name="+")
     _tracked.append(model)
     return model
 

@@ -8,7 +8,7 @@ import datetime
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, Value
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -95,9 +95,7 @@ def _history_rows(data):
         if end:
             qs = qs.filter(history_date__lt=end)
         parts.append(
-            qs.annotate(model_key=Value(key, output_field=CharField()), object_id=F("id"))
-            .values("history_id", "history_date", "model_key")
-            .order_by()
+            qs.annotate(model_key=Value(key, output_field=CharField())).values("history_id", "history_date", "model_key").order_by()
         )
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return rows.order_by("-history_date", "-history_id")

@@ -17,7 +17,7 @@ from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, Us
 from reports.models import Submission
 from secretaries.models import Cadre, Posting
 from tenure.models import DiaryEntry, LeaveRequest, PresenceMonth
-from tests.factories import UserFactory, make_cadre
+from tests.factories import PASSWORD, UserFactory, make_cadre
 from tests.spreadsheets import xlsx_bytes
 from villages.models import Region, Village
 from villages.resources import VillageResource
@@ -67,9 +67,13 @@ def test_the_address_comes_from_the_trusted_proxy_header_only(client, admin_user
     assert village.history.latest().ip_address == "192.0.2.7"
 
 
-def test_a_user_s_history_never_holds_the_password():
+def test_a_user_s_history_never_holds_the_password_and_a_login_writes_none(client, kelan_user):
     fields = {f.name for f in User.history.model._meta.get_fields()}
     assert "password" not in fields and "last_login" not in fields
+    before = kelan_user.history.count()
+    assert client.post(reverse("login"), {"username": "kelan", "password": PASSWORD}).status_code == 302
+    kelan_user.refresh_from_db()
+    assert kelan_user.last_login is not None and kelan_user.history.count() == before
 
 
 def test_an_import_of_a_thousand_villages_writes_its_history_in_bulk(province_user, django_assert_max_num_queries):
