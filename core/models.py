@@ -230,3 +230,36 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+# --- Access to personal data (#14 point 3) ------------------------------------------------------
+
+
+class PersonalDataAccess(models.Model):
+    """One page or file that showed full 身份证号 or phone numbers: who, what, how many people,
+    when, from where (PIPL: access to sensitive personal information is logged). Written by
+    ``core.access_log.record``; read by the 审计员 on the audit page; never changed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField("用户名", max_length=150)
+    what = models.CharField("查看内容", max_length=200)
+    path = models.CharField("地址", max_length=500, blank=True)
+    people = models.PositiveIntegerField("涉及人数")
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.what}（{self.people}人）"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("个人信息查看记录不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("个人信息查看记录不能删除。")

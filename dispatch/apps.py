@@ -24,6 +24,8 @@ class DispatchConfig(AppConfig):
         register_job_kind(village_export_job(roles.EXPORT_VILLAGES))
         # 我的导出 (core.job_views): the background exports of those who may start one.
         register_nav(NavItem("我的导出", "jobs:list", roles.VIEW_OWN_EXPORTS, order=95))
+        register_nav(NavItem("审计记录", "audit:trail", roles.VIEW_AUDIT, order=90))
+        register_nav(NavItem("个人信息查看记录", "audit:access", roles.VIEW_AUDIT, order=91))
 
         # Permissions are created by django.contrib.auth after every migrate, app by app; the role
         # groups are brought in line once the last app has its permissions (see the handler).

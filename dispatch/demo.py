@@ -48,6 +48,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("lanyi", "岚漪镇党委", Role.TOWNSHIP, region_code="140929100"),
     DemoAccount("guotu", "山西省国土资源厅组织人事处", Role.UNIT, unit_name=DEMO_UNIT["name"]),
     DemoAccount("shuji", "第一书记（演示）", Role.SECRETARY, region_code="140929100", opened_at_take_office=True),
+    DemoAccount("shenji", "审计员", Role.AUDITOR),
 ]
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core import audit
 from core.scope import NOTHING, Scope, ScopedQuerySet
 from villages.models import Region
 
@@ -21,6 +22,9 @@ class Role(models.TextChoices):
     UNIT = "unit", "派出单位"
     SECRETARY = "secretary", "第一书记"
     ADMIN = "admin", "系统管理员"
+    # Reads the audit trail and the personal-data access log, and nothing else (等保 2.0: a
+    # separate audit role); its scope is nothing, so it sees no village, unit or cadre.
+    AUDITOR = "auditor", "审计员"
 
 
 # The level of region each role's scope is; unit users are scoped by their unit instead.
@@ -217,7 +221,7 @@ class User(AbstractUser):
             ),
             models.CheckConstraint(
                 name="user_region_role_has_region",
-                condition=Q(role__in=["unit", "admin"]) | Q(region__isnull=False),
+                condition=Q(role__in=["unit", "admin", "auditor"]) | Q(region__isnull=False),
                 violation_error_message="该角色必须指定管辖区域。",
             ),
         ]
@@ -284,8 +288,17 @@ class User(AbstractUser):
         """What the header shows: 山西省忻州市岢岚县, or the unit's name."""
         if self.role == Role.UNIT and self.unit is not None:
             return self.unit.name
+        if self.role == Role.AUDITOR:
+            return "审计（只读）"
         if self.region is not None:
             return self.region.full_name
         if self.scope.everything:
             return "全省"
         return "未设置"
+
+
+# The audit trail (core.audit): one line per model whose changes are kept.
+audit.track(User)
+audit.track(DispatchingUnit)
+audit.track(Campaign)
+audit.track(QuotaAllocation)

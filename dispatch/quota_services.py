@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from core import audit
 from core.bulk import update_rows
 from dispatch import roles
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
@@ -104,6 +105,8 @@ def quotas_set(*, campaign: Campaign, cells: Sequence[QuotaCell], by, keep_zero:
     QuotaAllocation.objects.filter(pk__in=removed).delete()
     QuotaAllocation.objects.bulk_create(to_create)
     update_rows(QuotaAllocation, [{"id": q.pk, "count": q.count} for q in changed.values()], ["count"])
+    audit.bulk_created(to_create, by=by)
+    audit.bulk_changed(QuotaAllocation, list(changed), by=by)
     return result
 
 

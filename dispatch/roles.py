@@ -110,6 +110,10 @@ MANAGE_LOGIN_LOCKS = _cap(
     "core.view_loginrecord",
     "core.view_loginfailure",
 )
+# --- the audit trail and the personal-data access log (#14 points 2 and 3) --------------------
+VIEW_AUDIT = _cap("audit.view", "查看审计记录")
+# Phones of cadres in full (pages and files); the others see 138****1234 (core.masking).
+SEE_PHONES = _cap("cadres.phones", "查看完整联系电话")
 # --- the time in office: 民情日记, inspections, the secretaries' pages (tenure) ----------------
 DIARY_WRITE = _cap("tenure.diary.write", "填写民情日记")
 DIARY_READ = _cap("tenure.diary.read", "查阅民情日记")
@@ -246,7 +250,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     # His own records only (his scope): writes his 民情日记, reads his inspections.
     Role.SECRETARY: frozenset({VIEW_VILLAGES, OWN_OFFICE, DIARY_WRITE, DIARY_READ, INSPECTION_VIEW}),
+    # The audit pages and nothing else: no village, unit, cadre or posting page, and no write.
+    Role.AUDITOR: frozenset({VIEW_AUDIT}),
 }
+# Who calls or writes to the cadres needs their phones: the departments that manage them, their
+# units, the township that sees them daily. 省扶贫办 approves candidates on paper and needs none.
+for _role in (Role.ADMIN, Role.PROVINCIAL_ORG, Role.CITY_ORG, Role.COUNTY_ORG, Role.TOWNSHIP, Role.UNIT):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {SEE_PHONES}
 
 
 # --- tenure: calendar, presence, leave, monthly confirmation (issue #12 points 2–4) ------------

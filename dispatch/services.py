@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import audit
 from core.scope import Scope
 from dispatch.models import Campaign, DispatchingUnit, Role, User
 from dispatch.roles import role_group_name
@@ -64,8 +65,10 @@ def user_create(
 def campaign_set_current(*, campaign: Campaign) -> Campaign:
     """Make ``campaign`` the one current campaign. The old one is unset first: the database
     allows one row with is_current=True at a time (one_current_campaign), checked per statement."""
-    Campaign.objects.filter(is_current=True).exclude(pk=campaign.pk).update(is_current=False)
+    previous = list(Campaign.objects.filter(is_current=True).exclude(pk=campaign.pk).values_list("pk", flat=True))
+    Campaign.objects.filter(pk__in=previous).update(is_current=False)
     Campaign.objects.filter(pk=campaign.pk).update(is_current=True)
+    audit.bulk_changed(Campaign, [*previous, campaign.pk], by=None)
     campaign.is_current = True
     return campaign
 
@@ -133,7 +136,9 @@ def units_create(*, rows: Sequence[Mapping], by: User | None) -> list[Dispatchin
         values = {k: v for k, v in row.items() if k not in ("region", "region_id")}
         units.append(DispatchingUnit(region=regions[_region_id(row)], **values))
     units_validate(units=units, by=by)
-    return DispatchingUnit.objects.bulk_create(units)
+    created = DispatchingUnit.objects.bulk_create(units)
+    audit.bulk_created(created, by=by)
+    return created
 
 
 @transaction.atomic
@@ -152,4 +157,5 @@ def units_update(*, changes: Sequence[tuple[DispatchingUnit, Mapping]], by: User
     units_validate(units=units, by=by)
     if fields:
         DispatchingUnit.objects.bulk_update(units, sorted(fields))
+        audit.bulk_updated(units, by=by)
     return units

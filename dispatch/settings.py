@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     # 6) with its database backend, whose `db_worker` core's `jobs_worker` command runs.
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     # Our apps, in the order their dependencies point: core <- villages <- dispatch <- secretaries <- tenure <- reports.
     "core",
     "villages",
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     # Before any view's middleware reads the body (CSRF reads a POST's form): a body over the
     # largest upload is refused from its Content-Length (core/uploads.py).
     "core.uploads.RequestBodyLimitMiddleware",
+    # Exposes the request to the audit trail (core.audit): who changed a row, from which address.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # An account with a first password (dispatch.passwords) reaches only the password page.
     "dispatch.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +137,14 @@ AXES_VERBOSE = False
 # The proxies (addresses or networks) whose X-Forwarded-For is believed, comma-separated, e.g.
 # "127.0.0.1,10.0.0.0/24" for nginx on the same machine or the intranet's load balancer.
 TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# The audit trail and the personal-data access log are kept this many days (等保 2.0: at least
+# 180; core.audit refuses less). `manage.py prune_audit` deletes only what is older.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (等保 2.0 keeps the audit six months).")
+# The audit is read, never used to put a row back (nothing here offers a revert).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "dispatch.urls"
 

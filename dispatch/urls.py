@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboard/", include("reports.dashboard_urls")),
     path("office/", include("tenure.urls")),
     path("exports/", include("core.job_urls")),
+    path("audit/", include("dispatch.audit_urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
 ]

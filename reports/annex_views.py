@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core import access_log
 from core.job_views import offer
 from core.jobs import Plan, job_kind, queued_export
 from dispatch import roles
@@ -154,6 +155,8 @@ def annex_page(request, annex: str):
                 ledger_rows(campaign=campaign, region=region, user=request.user), page.start_index() - 1 if total else 0, page.end_index()
             )
             context.update(lines=_ledger_lines(layout, rows), page=page, total=total, export_queued=queued_export(total))
+            if total and roles.can(request.user, roles.SEE_PHONES):
+                access_log.record(request, what="工作台账（附表3）", people=page.end_index() - page.start_index() + 1)
         else:
             table = (summary_table if annex == "1" else statistics_table)(campaign=campaign, region=region, user=request.user)
             context["lines"] = [{"kind": row.kind, "cells": _cells(layout, row.values, row.label), "code": row.code} for row in table.rows]
@@ -182,4 +185,7 @@ def annex_xlsx(request, annex: str):
         raise
     file.seek(0)
     name = f"{layout.label} {layout.title_for(selection.region)}（{selection.region.name}）.xlsx"
+    if annex == "3" and roles.can(request.user, roles.SEE_PHONES):
+        people = ledger_queryset(campaign=selection.campaign, region=selection.region, user=request.user).count()
+        access_log.record(request, what=f"工作台账（附表3）Excel：{selection.region.name}", people=people)
     return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)

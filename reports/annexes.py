@@ -31,6 +31,8 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 
+from core.masking import mask_phone
+from dispatch import roles
 from dispatch.models import Campaign, DispatchingUnit
 from secretaries.models import Cadre, Posting
 from villages.models import TARGET, Region, Village, poor_q, weak_q
@@ -599,6 +601,8 @@ def ledger_rows(*, campaign: Campaign, region: Region, user) -> Iterator[dict]:
     sexes, statuses = _labels(Cadre.Sex), _labels(Cadre.PoliticalStatus)
     educations, ranks, sources = _labels(Cadre.Education), _labels(Cadre.Rank), _labels(Cadre.Source)
     term = campaign.term_years
+    # 省扶贫办 reads the ledger but does not call the secretaries: phones masked (core.masking).
+    full_phones = user is None or roles.can(user, roles.SEE_PHONES)
     for serial, p in enumerate(ledger_queryset(campaign=campaign, region=region, user=user).iterator(chunk_size=CHUNK_SIZE), start=1):
         weak, poor = p["village__is_weak_organization"], p["village__is_registered_poor"]
         start = p["start_date"]
@@ -627,6 +631,6 @@ def ledger_rows(*, campaign: Campaign, region: Region, user) -> Iterator[dict]:
             "source": sources.get(p["cadre__source"], ""),
             "start": month(start),
             "term": f"{month(start)}—{month(end)}" if start else f"{term}年",
-            "phone": p["cadre__phone"],
+            "phone": p["cadre__phone"] if full_phones else mask_phone(p["cadre__phone"]),
             "notes": STATE_NOTES.get(p["state"], ""),
         }

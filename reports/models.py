@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core import audit
 from core.models import AppendOnlyEvent, AppendOnlyQuerySet
 from core.scope import Scope, ScopedQuerySet
 from dispatch.models import Campaign, Role
@@ -218,3 +219,8 @@ class SubmissionEvent(AppendOnlyEvent):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}：{super().__str__()}"
+
+
+# The audit trail (core.audit): one line per model whose changes are kept.
+audit.track(Submission)
+audit.track(CountyDeadline)

@@ -12,8 +12,10 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from core import access_log
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdminMixin
-from dispatch.roles import can
+from core.masking import mask_id_number
+from dispatch.roles import SEE_FULL_ID_NUMBERS, SEE_PHONES, can
 from secretaries import services
 from secretaries.models import Cadre, Posting, PostingEvent
 from secretaries.transitions import TRANSITIONS, Transition, TransitionRefused
@@ -28,6 +30,43 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "id_number", "unit__name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
+
+    # Personal data (#14 point 3): a role without the full number sees the masked one and the
+    # birth year, never the phone in full without SEE_PHONES; every page that shows them in
+    # full is logged.
+    def get_list_display(self, request):
+        if can(request.user, SEE_FULL_ID_NUMBERS):
+            return self.list_display
+        return ["name", "masked_id_number", "birth_year", "sex", "unit", "political_status", "rank", "source"]
+
+    def get_exclude(self, request, obj=None):
+        hidden = []
+        if not can(request.user, SEE_FULL_ID_NUMBERS):
+            hidden += ["id_number", "birth_date"]
+        if not can(request.user, SEE_PHONES):
+            hidden.append("phone")
+        return hidden
+
+    @admin.display(description="公民身份证号")
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description="出生年份")
+    def birth_year(self, obj):
+        return f"{obj.birth_date:%Y}年" if obj.birth_date else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(response, "context_data", None) or {}
+        if can(request.user, SEE_FULL_ID_NUMBERS) and "cl" in shown:
+            access_log.record(request, what="管理后台：干部列表", people=len(shown["cl"].result_list))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if can(request.user, SEE_FULL_ID_NUMBERS) and getattr(response, "status_code", None) == 200:
+            access_log.record(request, what="管理后台：干部信息", people=1)
+        return response
 
 
 class PostingEventInline(ReadOnlyInline):

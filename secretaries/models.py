@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import audit
 from core.models import AppendOnlyEvent, AppendOnlyQuerySet
 from core.scope import ScopedQuerySet
 from dispatch.models import Campaign, DispatchingUnit, Role
@@ -260,3 +261,10 @@ class PostingEvent(AppendOnlyEvent):
     class Meta(AppendOnlyEvent.Meta):
         verbose_name = "选派操作日志"
         verbose_name_plural = "选派操作日志"
+
+
+# The audit trail (core.audit): one line per model whose changes are kept. PostingEvent is not
+# here: an event row is only ever inserted (AppendOnlyEvent refuses change and delete) and says
+# itself who did what when; the posting's own history records each change it made.
+audit.track(Cadre)
+audit.track(Posting)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core import access_log
 from core.import_views import ImportPages
 from core.models import ImportBatch
 from core.navigation import refusal
@@ -21,8 +22,10 @@ from secretaries.roster_resources import roster_xlsx_tempfile
 
 def roster_export(request):
     roles.require(request.user, roles.EXPORT_ROSTER)
+    cadres = Cadre.objects.visible_to(request.user)
+    access_log.record(request, what="报名人员名单（Excel）", people=cadres.count())
     return FileResponse(
-        roster_xlsx_tempfile(cadres=Cadre.objects.visible_to(request.user)),
+        roster_xlsx_tempfile(cadres=cadres),
         as_attachment=True,
         filename=f"报名人员名单-{timezone.localdate():%Y%m%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -53,6 +56,8 @@ class RosterImportPages(ImportPages):
         batch = get_object_or_404(self._batches(request), pk=batch_id)
         if not batch.file:
             raise Http404("该批次没有保存原始文件。")
+        # A roster holds ID numbers and phones: who downloaded it is logged.
+        access_log.record(request, what=f"报名人员导入原始文件：{batch.file_name}", people=batch.total_rows)
         response = FileResponse(batch.file.open("rb"), content_type="application/octet-stream")
         response["Content-Disposition"] = content_disposition_header(True, batch.file_name)
         return response

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.dispatch import Signal
 from django.utils import timezone
 
+from core import audit
 from core.bulk import insert_rows, update_rows
 from dispatch import roles
 from dispatch.models import Campaign, QuotaAllocation, User
@@ -194,6 +195,7 @@ def postings_perform(
             )
         except IntegrityError:
             raise TransitionRefused("该村已有分配或在任的第一书记。") from None
+        audit.bulk_updated(done, by=by)
         insert_rows(PostingEvent, events, EVENT_FIELDS)
         postings_transitioned.send(sender=Posting, action=action, postings=done, by=by, at=now)
     return BatchResult(done, refused, missing)
@@ -264,6 +266,7 @@ def postings_apply(
             first[cadre.pk] = Posting(cadre=cadre, campaign=campaign, unit_id=cadre.unit_id, applied_at=now, updated_at=now)
             postings.append(first[cadre.pk])
     Posting.objects.bulk_create(postings, batch_size=2000)
+    audit.bulk_created(postings, by=by)
     insert_rows(
         PostingEvent,
         [_event(p.pk, action="apply", by=by, at=now, before="", after=State.APPLIED, note=note) for p in postings],
@@ -405,7 +408,9 @@ def cadres_create(*, cadres: list[Cadre], by: User | None) -> list[Cadre]:
     """Register new cadres (unsaved instances, each with its unit), all or none: CadresRefused
     for any the model's rules refuse. One INSERT per 2,000."""
     cadres_validate(cadres=cadres, by=by)
-    return Cadre.objects.bulk_create(cadres, batch_size=2000)
+    created = Cadre.objects.bulk_create(cadres, batch_size=2000)
+    audit.bulk_created(created, by=by)
+    return created
 
 
 @transaction.atomic
@@ -421,6 +426,7 @@ def cadres_update(*, changes: list[tuple[Cadre, dict]], by: User | None) -> list
     cadres_validate(cadres=cadres, by=by)
     if fields:
         Cadre.objects.bulk_update(cadres, sorted(fields), batch_size=2000)
+        audit.bulk_updated(cadres, by=by)
     return cadres
 
 

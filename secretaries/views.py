@@ -16,11 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import access_log
 from core.filters import sort_links
+from core.masking import mask_id_number, mask_phone
 from core.params import parse_ids
 from dispatch import roles
 from dispatch.models import Campaign
-from dispatch.roles import SEE_FULL_ID_NUMBERS, can
+from dispatch.roles import SEE_FULL_ID_NUMBERS, SEE_PHONES, can
 from secretaries import services
 from secretaries.filters import PAGE_SIZE, PostingFilterSet
 from secretaries.forms import ApplicantForm, AssignForm, BulkForm, attach_refusal, errors_text
@@ -28,10 +30,6 @@ from secretaries.models import Posting
 from secretaries.selectors import assignment_suggestions, filed_to_assign, posting_quota, recommend_counties, unit_quota_use
 from secretaries.transitions import TRANSITIONS, TransitionRefused, allowed_actions, bulk_actions
 from villages.models import Village
-
-
-def masked_id(number: str) -> str:
-    return f"{number[:6]}********{number[-4:]}" if len(number) == 18 else number
 
 
 def _scoped(request):
@@ -104,6 +102,7 @@ def posting_list(request):
             "list_query": _list_query(request),
             "can_bulk_assign": can(request.user, roles.POSTING_ASSIGN) and request.user.region_id is not None,
             "can_add_applicant": can(request.user, roles.POSTING_APPLY) and can(request.user, roles.REGISTER_CADRES),
+            "full_id": can(request.user, SEE_FULL_ID_NUMBERS),
         },
     )
 
@@ -152,13 +151,20 @@ def _detail(request, posting: Posting, *, bound=None, status: int = 200):
     cadre = posting.cadre
     query = _list_query(request)
     latest_return = posting.latest_return()
+    full_id, full_phone = can(request.user, SEE_FULL_ID_NUMBERS), can(request.user, SEE_PHONES)
+    if full_id or (full_phone and cadre.phone):
+        access_log.record(request, what=f"选派记录：{cadre.name}", people=1)
     return render(
         request,
         "secretaries/posting_detail.html",
         {
             "posting": posting,
             "cadre": cadre,
-            "id_number": cadre.id_number if can(request.user, SEE_FULL_ID_NUMBERS) else masked_id(cadre.id_number),
+            # Without the full number, the birth year only: a birth date beside a masked number
+            # gives it back (core.masking).
+            "id_number": cadre.id_number if full_id else mask_id_number(cadre.id_number),
+            "full_id": full_id,
+            "phone": cadre.phone if full_phone else mask_phone(cadre.phone),
             "events": posting.events.select_related("actor"),
             "action_forms": forms,
             "can_assign": "assign" in actions,

@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from dispatch import roles
 from dispatch.models import Role, User
 from dispatch.passwords import first_password_set
@@ -58,7 +59,7 @@ def _unusable_password() -> str:
 
 
 @transaction.atomic
-def accounts_open(*, postings: Sequence[Posting], at=None) -> list[SecretaryAccount]:
+def accounts_open(*, postings: Sequence[Posting], at=None, by: User | None = None) -> list[SecretaryAccount]:
     """Open the accounts of these postings in office (those without one), in a constant number
     of queries per thousand: the demo opens 9,395 at once. The users get no usable password
     until the county issues the first one."""
@@ -104,27 +105,34 @@ def accounts_open(*, postings: Sequence[Posting], at=None) -> list[SecretaryAcco
     Membership = User.groups.through
     Membership.objects.bulk_create([Membership(user_id=u.pk, group_id=group.pk) for u in users], batch_size=2000)
     accounts = [SecretaryAccount(user=u, posting_id=row[0], created_at=now) for u, row in zip(users, todo, strict=True)]
-    return SecretaryAccount.objects.bulk_create(accounts, batch_size=2000)
+    accounts = SecretaryAccount.objects.bulk_create(accounts, batch_size=2000)
+    # The audit trail, in bulk: the demo opens 9,395 accounts at once.
+    audit.bulk_created(users, by=by)
+    audit.bulk_created(accounts, by=by)
+    return accounts
 
 
 @transaction.atomic
-def accounts_close(*, postings: Sequence[Posting]) -> int:
+def accounts_close(*, postings: Sequence[Posting], by: User | None = None) -> int:
     """Deactivate the accounts of postings that ended: their owners can no longer log in (a
     session already open ends at its next request). The records stay. Returns how many."""
     ids = [p.pk for p in postings]
     closed = 0
     for start in range(0, len(ids), CHUNK):
-        user_ids = SecretaryAccount.objects.filter(posting_id__in=ids[start : start + CHUNK]).values("user_id")
-        closed += User.objects.filter(pk__in=user_ids, is_active=True).update(is_active=False)
+        user_ids = list(
+            User.objects.filter(secretary_account__posting_id__in=ids[start : start + CHUNK], is_active=True).values_list("pk", flat=True)
+        )
+        closed += User.objects.filter(pk__in=user_ids).update(is_active=False)
+        audit.bulk_changed(User, user_ids, by=by)
     return closed
 
 
 def on_postings_transitioned(sender, *, action: str, postings: Iterable[Posting], by: User, at=None, **kwargs) -> None:
     """The hook (secretaries.services.postings_transitioned): inside the step's transaction."""
     if action in OPENING_ACTIONS:
-        accounts_open(postings=list(postings), at=at)
+        accounts_open(postings=list(postings), at=at, by=by)
     elif action in CLOSING_ACTIONS:
-        accounts_close(postings=list(postings))
+        accounts_close(postings=list(postings), by=by)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from chinese_calendar import constants as package_data
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import audit
 from tenure.models import CalendarDay, CalendarYear
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -142,5 +143,7 @@ def calendar_confirm_by_package(*, days: Iterable[CalendarDay] | None = None) ->
             confirmed.append(row.date)
         else:
             disagreeing.append(row.date)
-    CalendarDay.objects.filter(date__in=confirmed).update(confirmed_by_package=True)
+    ids = list(CalendarDay.objects.filter(date__in=confirmed).values_list("pk", flat=True))
+    CalendarDay.objects.filter(pk__in=ids).update(confirmed_by_package=True)
+    audit.bulk_changed(CalendarDay, ids, by=None)
     return ConfirmResult(sorted(confirmed), sorted(disagreeing), sorted(uncovered))

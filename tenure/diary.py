@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from dispatch import roles
 from dispatch.models import User
 from secretaries.models import Posting
@@ -226,4 +227,6 @@ def diary_entries_load(*, rows: list[dict], by: User, batch_size: int = 2000) ->
         )
     if problems:
         raise ValidationError(problems)
-    return DiaryEntry.objects.bulk_create(entries, batch_size=batch_size)
+    created = DiaryEntry.objects.bulk_create(entries, batch_size=batch_size)
+    audit.bulk_created(created, by=by)
+    return created

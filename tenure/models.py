@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import audit
 from core.models import AppendOnlyEvent, AppendOnlyQuerySet
 from core.scope import ScopedQuerySet
 from dispatch.models import Role
@@ -414,3 +415,34 @@ from tenure.care.models import CareEvent, HealthCheck, Insurance, Training  # no
 from tenure.teams.models import TeamMember, WorkTeam, WorkTeamEvent  # noqa: E402, F401
 from tenure.term.models import ExtensionConsent  # noqa: E402, F401
 from tenure.workreports.models import WorkReport, WorkReportEvent, WorkReportHearing  # noqa: E402,F401
+
+# The audit trail (core.audit): one line per model whose changes are kept (the append-only event
+# logs, LeaveEvent, PresenceMonthEvent and the packages' *Event models, are their own history).
+for _model in (
+    SecretaryAccount,
+    CalendarYear,
+    CalendarDay,
+    DiaryEntry,
+    PresenceRecord,
+    Inspection,
+    OfficialAbsence,
+    LeaveApprovalRule,
+    LeaveRequest,
+    PresenceMonth,
+    AllowanceFloor,
+    AllowanceRate,
+    AllowanceStatement,
+    AllowanceLine,
+    WorkReport,
+    WorkReportHearing,
+    Assessment,
+    AssessmentSetting,
+    DemocraticEvaluation,
+    ExtensionConsent,
+    Training,
+    HealthCheck,
+    Insurance,
+    WorkTeam,
+    TeamMember,
+):
+    audit.track(_model)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import audit
 from core.scope import ScopedQuerySet, deployment_province_prefix
 
 # A county the notice counts as poor: national key, contiguous poor area, or provincial.
@@ -278,3 +279,8 @@ class VillageCategoryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village} {self.get_field_display()}"
+
+
+# The audit trail (core.audit): one line per model whose changes are kept.
+audit.track(Region)
+audit.track(Village)

@@ -10,6 +10,7 @@ import tablib
 from django.utils import timezone
 from import_export import resources
 
+from core import audit
 from core.bulk import update_rows
 from core.columns import display_value
 from core.importing import AdminImport, ChunkCheck, FileRefused, Planned, RowError, TwoStageImport, changed_since_preview
@@ -238,9 +239,13 @@ class VillageResource(AdminImport, TwoStageImport, resources.ModelResource):
             to_update.append({**village, **new, "updated_at": now})
         if conflicts:
             return conflicts
-        for village in Village.objects.bulk_create(to_create):
+        created = Village.objects.bulk_create(to_create)
+        for village in created:
             record(village.id, category_changes(old=None, new={f: getattr(village, f) for f in FLAGS}))
         update_rows(Village, to_update, [*UPDATABLE, "updated_at"])
+        # The audit trail in bulk: a few statements per chunk, not one per village.
+        audit.bulk_created(created, by=user)
+        audit.bulk_changed(Village, [v["id"] for v in to_update], by=user)
         category_history_write(history)
         return []
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.bulk import insert_rows, update_rows
 from villages.models import Region, Village, VillageCategoryChange
 
@@ -87,9 +88,13 @@ def regions_load(*, rows: list[dict]) -> LoadResult:
                 to_update.append(region)
             else:
                 result.unchanged += 1
-        for region in Region.objects.bulk_create(to_create, batch_size=500):
+        created = Region.objects.bulk_create(to_create, batch_size=500)
+        for region in created:
             ids[region.code] = region.id
         Region.objects.bulk_update(to_update, ["parent", *REGION_FIELDS], batch_size=500)
+        # The audit trail, in bulk (reference data: no acting user).
+        audit.bulk_created(created, by=None)
+        audit.bulk_updated(to_update, by=None)
         result.created += len(to_create)
         result.updated += len(to_update)
     return result
@@ -122,8 +127,10 @@ def villages_load(*, rows: list[dict], batch_size: int = 5000) -> LoadResult:
                 to_update.append(village)
             else:
                 result.unchanged += 1
-        Village.objects.bulk_create(to_create, batch_size=batch_size)
+        created = Village.objects.bulk_create(to_create, batch_size=batch_size)
         Village.objects.bulk_update(to_update, ["name", "township", "county", "updated_at"], batch_size=batch_size)
+        audit.bulk_created(created, by=None)
+        audit.bulk_updated(to_update, by=None)
         result.created += len(to_create)
         result.updated += len(to_update)
     return result
@@ -196,6 +203,7 @@ def villages_set_categories(*, changes: dict[int, dict], by=None, note: str = ""
             village.update({field: after for field, _, after in flags})
             to_update.append({**village, "updated_at": now})
         update_rows(Village, to_update, [*Village.CATEGORY_FIELDS, "updated_at"])
+        audit.bulk_changed(Village, [v["id"] for v in to_update], by=by)
         category_history_write(history)
         changed += len(history)
     return changed

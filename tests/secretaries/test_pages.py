@@ -93,7 +93,7 @@ class TestDetail:
     def test_the_poverty_office_sees_a_masked_id_number(self, as_user, poverty_office_user, recommended):
         page = as_user(poverty_office_user).get(reverse("secretaries:detail", args=[recommended.pk])).content.decode()
         number = recommended.cadre.id_number
-        assert number not in page and f"{number[:6]}********{number[-4:]}" in page
+        assert number not in page and f"{number[:4]}************{number[-2:]}" in page
         assert 'data-action="approve"' in page and 'data-action="return"' in page
 
 
