@@ -88,6 +88,12 @@ def lanyi_user(regions):
 
 
 @pytest.fixture
+def auditor_user(regions):
+    """The 审计员: reads the audit trail and the access log, sees no village, unit or cadre."""
+    return UserFactory(username="shenji", full_name="审计员", role=Role.AUDITOR)
+
+
+@pytest.fixture
 def provincial_unit(regions):
     return DispatchingUnit.objects.get(name="山西省国土资源厅")
 

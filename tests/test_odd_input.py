@@ -83,6 +83,7 @@ ROLE_FIXTURES = [
     "lanyi_user",
     "unit_user",
     "secretary_user",
+    "auditor_user",
 ]
 
 

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from core.models import PersonalDataAccess
-from dispatch.models import Campaign, Role
+from dispatch.models import Campaign
 from reports.services import county_submit
 from secretaries.roster_resources import RosterResource
 from secretaries.services import posting_apply
-from tests.factories import UserFactory, make_cadre
+from tests.factories import make_cadre
 from tests.secretaries.test_roster_import import HEADER, row
 from tests.spreadsheets import xlsx_bytes
 
@@ -23,8 +23,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def auditor(regions):
-    return UserFactory(username="shenji", full_name="审计员", role=Role.AUDITOR)
+def auditor(auditor_user):
+    return auditor_user
 
 
 @pytest.fixture

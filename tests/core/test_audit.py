@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from core import audit
 from dispatch import roles
-from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
+from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, User
 from reports.models import Submission
 from secretaries.models import Cadre, Posting
 from tenure.models import DiaryEntry, LeaveRequest, PresenceMonth
-from tests.factories import PASSWORD, UserFactory, make_cadre
+from tests.factories import PASSWORD, make_cadre
 from tests.spreadsheets import xlsx_bytes
 from villages.models import Region, Village
 from villages.resources import VillageResource
@@ -26,8 +26,8 @@ XIJIE = "140929100201"
 
 
 @pytest.fixture
-def auditor(regions):
-    return UserFactory(username="shenji", full_name="审计员", role=Role.AUDITOR)
+def auditor(auditor_user):
+    return auditor_user
 
 
 def test_the_models_of_the_issue_are_tracked():

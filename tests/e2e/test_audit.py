@@ -4,13 +4,12 @@ where, before → after), narrows it by data type, and reads the personal-data a
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from dispatch.models import Role
-from tests.factories import UserFactory
 from villages.models import Village
 
 
-def test_the_auditor_reads_who_changed_what(page, live_server, login, admin_user, kelan_user, secretary_posting, client, screenshot):
-    UserFactory(username="shenji", full_name="审计员", role=Role.AUDITOR)
+def test_the_auditor_reads_who_changed_what(
+    page, live_server, login, admin_user, auditor_user, kelan_user, secretary_posting, client, screenshot
+):
     village = Village.objects.get(code="140929100201")
     client.force_login(admin_user)
     client.post(
