@@ -14,6 +14,7 @@ from secretaries.models import Posting
 from tenure.assessments.models import Assessment, AssessmentSetting, DemocraticEvaluation, Grade
 from tenure.models import DiaryEntry, Duty, Inspection, LeaveRequest
 from tenure.presence import COUNTED_LEAVE_STATES, CalendarMissing, figures_for_postings, tenure_postings
+from tenure.workreports.models import WorkReport
 
 
 def assessment_evidence(*, posting: Posting, start: datetime.date, end: datetime.date) -> dict:
@@ -23,7 +24,9 @@ def assessment_evidence(*, posting: Posting, start: datetime.date, end: datetime
     presence (tenure.presence: working days of the part served, days in the village, the
     required 2/3, official absence, leave, unexplained days, days found absent at inspection —
     or ``calendar_missing`` with the reason), the leave taken, the inspections that found him
-    absent, the submitted diary entries by duty and the households visited."""
+    absent, the submitted diary entries by duty, the households visited, and the 述职 reports he
+    submitted for periods ending in start..end with who heard them (notice §五.4: the reports
+    feed the assessments)."""
     evidence: dict = {"start": start.isoformat(), "end": end.isoformat(), "calendar_missing": ""}
     try:
         figures = figures_for_postings([posting], start, end, period_word="本期")[posting.pk]
@@ -65,6 +68,12 @@ def assessment_evidence(*, posting: Posting, start: datetime.date, end: datetime
     evidence["diary_entries"] = entries.count()
     evidence["by_duty"] = [[label, counts.get(value, 0)] for value, label in Duty.choices]
     evidence["households_visited"] = entries.aggregate(n=Sum("households_visited"))["n"] or 0
+    reports = WorkReport.objects.filter(posting=posting, state=WorkReport.State.SUBMITTED, year__range=(start.year, end.year))
+    evidence["work_reports"] = [
+        {"id": r.pk, "title": r.title, "heard_by": [h.get_level_display() for h in r.hearings.all()]}
+        for r in reports.prefetch_related("hearings").order_by("year", "period")
+        if start <= r.period_end <= end
+    ]
     return evidence
 
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core.navigation import todos_for
 from dispatch.models import Campaign
@@ -14,6 +15,7 @@ from tenure.assessments.models import Assessment, AssessmentEvent, AssessmentSet
 from tenure.assessments.selectors import assessment_evidence, excellent_share, reason_required
 from tenure.assessments.services import assessment_acknowledge, assessment_record, evaluation_record
 from tenure.models import DiaryEntry, Duty, Inspection, LeaveRequest
+from tenure.workreports.services import report_hear, report_save
 from tests.factories import UserFactory
 from tests.tenure.office import lanyi_secretary, other_unit, sanjing_secretary, sanjing_user, wuzhai_secretary  # noqa: F401
 
@@ -98,6 +100,18 @@ class TestEvidence:
         assert [item["date"] for item in evidence["absent_inspections"]] == ["2016-05-30"]
         assert evidence["diary_entries"] == 15 and evidence["households_visited"] == 30
         assert ["推动精准扶贫", 15] in evidence["by_duty"]
+
+    def test_the_period_s_submitted_work_reports_and_who_heard_them(self, lanyi_secretary, kelan_user):
+        posting = lanyi_secretary.posting
+        half = report_save(posting=posting, by=lanyi_secretary.user, year=2016, period="half_year", achievements="走访农户", submit=True)
+        report_hear(report=half, by=kelan_user, heard_on=timezone.localdate(half.submitted_at), listeners="副部长")
+        # A draft is not evidence yet.
+        report_save(posting=posting, by=lanyi_secretary.user, year=2016, period="annual", achievements="全年工作")
+        year = assessment_evidence(posting=posting, start=datetime.date(2016, 1, 1), end=datetime.date(2016, 12, 31))
+        assert year["work_reports"] == [{"id": half.pk, "title": "2016年半年述职", "heard_by": ["县委组织部"]}]
+        # The second half-year's assessment does not read the first half's report.
+        autumn = assessment_evidence(posting=posting, start=datetime.date(2016, 7, 1), end=datetime.date(2016, 12, 31))
+        assert autumn["work_reports"] == []
 
     def test_a_year_without_calendar_data_says_so(self, lanyi_secretary):
         evidence = assessment_evidence(posting=lanyi_secretary.posting, start=datetime.date(2030, 1, 1), end=datetime.date(2030, 6, 30))
