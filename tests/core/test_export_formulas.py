@@ -14,17 +14,21 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.columns import FORMULA_STARTS
+from core.jobs import job_kind, job_start, run_job
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation
 from reports.services import county_submit
 from secretaries.models import Cadre
+from tenure.allowances import services as allowances
 from tenure.diary import diary_save
 from tenure.models import Duty
+from tenure.months import month_confirm
 from tests.tenure.office import put_in_office
 from villages.models import Region, Village
 
@@ -67,6 +71,10 @@ EXPORTS: dict[str, list[Export]] = {
     "submissions:file": [
         Export("kelan_user", args=lambda m, k=k: [m["submission"].pk, k], has_user_text=k == "ledger") for k in ("ledger", "statistics")
     ],
+    "tenure:statement_xlsx": [Export("unit_user", args=lambda m: [m["statement"].pk])],
+    "tenure:allowance_year_xlsx": [Export("unit_user", query=lambda m: {"year": "2016"})],
+    # The background exports' files (core.jobs), written by the worker: 附表3 and the village list.
+    "jobs:download": [Export("kelan_user", args=lambda m, k=k: [m["jobs"][k].pk]) for k in ("annex3", "villages")],
     "villages:import_template": [Export("province_user", has_user_text=False)],
     "units:import_template": [Export("province_user", has_user_text=False)],
     "quotas:import_template": [Export("province_user", has_user_text=False)],
@@ -99,9 +107,10 @@ def test_every_file_url_is_listed():
 
 
 @pytest.fixture
-def made(settings, tmp_path, regions, provincial_unit, kelan_user):
-    """A county, a village, a unit, its quota, a cadre in office, his diary and the county's
-    submitted ledger, each with text that starts with = + - or @."""
+def made(settings, tmp_path, regions, provincial_unit, kelan_user, lanyi_user, unit_user, admin_user):
+    """A county, a village, a unit, its quota, a cadre in office, his diary, his confirmed month
+    on the unit's allowance statement, the county's submitted ledger and its background exports,
+    each with text that starts with = + - or @."""
     settings.MEDIA_ROOT = tmp_path / "media"
     campaign = Campaign.current()
     kelan = Region.objects.get(code="140929")
@@ -125,7 +134,23 @@ def made(settings, tmp_path, regions, provincial_unit, kelan_user):
     Village.objects.filter(pk=village.pk).update(name=VILLAGE_NAME, notes=VILLAGE_NOTES)
     Region.objects.filter(pk=kelan.pk).update(name=COUNTY_NAME)
     submission = county_submit(campaign=campaign, by=kelan_user, acknowledge_gaps=True)
-    return {"posting": s.posting, "submission": submission}
+    month_confirm(posting=s.posting, year=2016, month=3, by=lanyi_user)
+    allowances.floor_set(valid_from=datetime.date(2016, 1, 1), living_daily_min=Decimal("50"), basis="伙食补助费标准", by=admin_user)
+    allowances.rate_set(
+        campaign=campaign,
+        unit_level=DispatchingUnit.Level.PROVINCE,
+        valid_from=datetime.date(2016, 1, 1),
+        living_daily=Decimal("80"),
+        transport_daily=Decimal("20"),
+        communication_daily=Decimal("10"),
+        by=admin_user,
+    )
+    statement = allowances.statement_prepare(unit=provincial_unit, year=2016, month=3, by=unit_user)
+    jobs = {}
+    for kind, query in (("annex3", "region=140929"), ("villages", "township=140929100")):
+        jobs[kind], _ = job_start(kind=job_kind(kind), query=query, by=kelan_user)
+        assert run_job.call(jobs[kind].pk) == "done"  # as the worker runs it
+    return {"posting": s.posting, "submission": submission, "statement": statement, "jobs": jobs}
 
 
 def cells_of(response) -> list[tuple[str, object, str]]:

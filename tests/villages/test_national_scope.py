@@ -188,9 +188,13 @@ def test_the_endpoint_needs_a_login_and_a_get(client, kelan_user):
     assert client.post(reverse("villages:regions"), {"parent": "140929"}).status_code == 405
 
 
-def test_a_unit_is_answered_the_regions_of_its_unit_s_region(client, unit_user, second_province):
+def test_a_provincial_unit_is_answered_the_cities_of_its_quotas_counties_only(client, unit_user, second_province):
+    # A provincial unit sees the counties of its 附表2 quotas and postings (issue #14 point 8),
+    # and so is offered their cities, not Shanxi's eleven.
+    cities = set(QuotaAllocation.objects.filter(unit=unit_user.unit).values_list("county__parent__code", flat=True))
     client.force_login(unit_user)
-    assert len(regions_json(client).json()["regions"]) == 11
+    assert {r["code"] for r in regions_json(client).json()["regions"]} == cities != set()
+    assert len(cities) < 11
     assert regions_json(client, parent="130100").status_code == 404
 
 
