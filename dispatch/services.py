@@ -52,9 +52,14 @@ def user_create(
     unit: DispatchingUnit | None = None,
     phone: str = "",
     is_superuser: bool = False,
+    password_hash: str | None = None,
 ) -> User:
+    """A new user of ``role``; ``password_hash`` instead of ``password``: one already hashed (the
+    demo's accounts share one)."""
     user = User(username=username, full_name=full_name, phone=phone, is_superuser=is_superuser)
-    if password is None:
+    if password_hash is not None:
+        user.password = password_hash
+    elif password is None:
         user.set_unusable_password()
     else:
         user.set_password(password)

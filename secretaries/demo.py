@@ -25,12 +25,11 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from dispatch.demo import DEMO_PASSWORD
+from dispatch.demo import demo_password_hash
 from dispatch.models import Campaign, DispatchingUnit, QuotaAllocation, Role, User
 from dispatch.quota_services import quota_set
 from dispatch.roles import role_group_name
@@ -141,7 +140,7 @@ class DemoBuilder:
             self.rng.shuffle(vs)
             self.free[county_id] = sorted(vs, key=lambda v: not v.is_registered_poor)
         self.province_user = province_user
-        self.password = make_password(DEMO_PASSWORD)
+        self.password = demo_password_hash()
         self.unit_users: dict[int, User] = {}
         self.org_users: dict[int, User] = {}
 

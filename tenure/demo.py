@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.bulk import insert_rows
+from dispatch.demo import DEMO_PASSWORD, demo_password_hash
 from dispatch.models import Role, User
 from dispatch.roles import role_group_name
 from secretaries.models import Posting
@@ -157,18 +158,17 @@ class TenureDemo:
             return None
         posting = next(p for p in self.kelan if p.village.township.code == LANYI)
         user = posting.account.user
-        user.username, user.password, user.must_change_password = "shuji", make_password(password), False
+        hashed = demo_password_hash() if password == DEMO_PASSWORD else make_password(password)
+        user.username, user.password, user.must_change_password = "shuji", hashed, False
         user.save(update_fields=["username", "password", "must_change_password"])
         return user.full_name
 
     def _township_users(self) -> dict[int, User]:
         """Each 岢岚县 township with a secretary has its party committee's account (lanyi for
         岚漪镇, xiang<code> for the others), with the demo password."""
-        from dispatch.demo import DEMO_PASSWORD
-
         wanted = {p.village.township for p in self.kelan}
         users = {u.region_id: u for u in User.objects.filter(role=Role.TOWNSHIP, region__in=wanted).order_by("-pk")}
-        password = make_password(DEMO_PASSWORD)
+        password = demo_password_hash()
         new = [
             User(username=f"xiang{t.code}", full_name=f"{t.name}党委", role=Role.TOWNSHIP, region=t, password=password)
             for t in sorted(wanted, key=lambda t: t.code)
