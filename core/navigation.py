@@ -45,6 +45,7 @@ class NavItem:
     url_name: str
     capability: Capability | None = None  # shown to users who hold it; None: everyone
     order: int = 100
+    group: str = ""  # the menu's row: "" the selection and dispatch, or one of NAV_GROUPS
 
     def shown_to(self, user) -> bool:
         return self.capability is None or self.capability.held_by(user)
@@ -68,6 +69,8 @@ class HomePanel:
 
 
 _nav: list[NavItem] = [NavItem("首页", "home", order=0)]
+# The menu's rows after the first, in order: a county holds some 25 entries, too many for one.
+NAV_GROUPS = ("驻村管理",)
 _todo_providers: list[Callable[[object], Iterable[Todo]]] = []
 _home_panel_providers: list[Callable[[object], HomePanel | None]] = []
 
@@ -102,13 +105,18 @@ def register_todo(provider: Callable[[object], Iterable[Todo]]) -> None:
 
 
 def nav_for(user, current_path: str) -> list[dict]:
-    items = [{"label": i.label, "url": reverse(i.url_name), "active": False} for i in _nav if i.shown_to(user)]
+    shown = sorted((i for i in _nav if i.shown_to(user)), key=lambda i: (_group_rank(i.group), i.order))
+    items = [{"label": i.label, "url": reverse(i.url_name), "active": False, "group": i.group} for i in shown]
     # The entry whose address is the longest prefix of the page's is the active one:
     # /villages/import/ lights 村名单导入, not 村庄 as well.
     matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
+
+
+def _group_rank(group: str) -> int:
+    return 0 if not group else 1 + (NAV_GROUPS.index(group) if group in NAV_GROUPS else len(NAV_GROUPS))
 
 
 def todos_for(user) -> list[Todo]:

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# The time in office has its own row of the menu.
+TENURE = "驻村管理"
+
 
 class TenureConfig(AppConfig):
     """The two years in office: presence, leave, 民情日记, inspections (notice §四, §五)."""
@@ -13,18 +16,18 @@ class TenureConfig(AppConfig):
         from dispatch import roles
 
         # Presence, leave, the township's monthly confirmation, official absences.
-        register_nav(NavItem("我的在岗", "tenure:my_presence", roles.LEAVE_ASK, order=61))
-        register_nav(NavItem("请假", "tenure:leave_list", roles.LEAVE_VIEW, order=62))
-        register_nav(NavItem("月度确认", "tenure:months", roles.CONFIRM_PRESENCE_MONTH, order=63))
-        register_nav(NavItem("年度在岗", "tenure:year", roles.VIEW_COUNTY_PRESENCE, order=64))
-        register_nav(NavItem("公务外出", "tenure:absences", roles.RECORD_OFFICIAL_ABSENCE, order=65))
+        register_nav(NavItem("我的在岗", "tenure:my_presence", roles.LEAVE_ASK, order=61, group=TENURE))
+        register_nav(NavItem("请假", "tenure:leave_list", roles.LEAVE_VIEW, order=62, group=TENURE))
+        register_nav(NavItem("月度确认", "tenure:months", roles.CONFIRM_PRESENCE_MONTH, order=63, group=TENURE))
+        register_nav(NavItem("年度在岗", "tenure:year", roles.VIEW_COUNTY_PRESENCE, order=64, group=TENURE))
+        register_nav(NavItem("公务外出", "tenure:absences", roles.RECORD_OFFICIAL_ABSENCE, order=65, group=TENURE))
         register_todo(presence_todos)
 
         # 民情日记, inspections, the secretary's own page and the lists of secretaries.
-        register_nav(NavItem("我的驻村", "tenure:my_office", roles.OWN_OFFICE, order=60))
-        register_nav(NavItem("驻村第一书记", "tenure:secretary_list", roles.SECRETARIES_IN_OFFICE, order=60))
-        register_nav(NavItem("民情日记", "tenure:diary_list", roles.DIARY_READ, order=66))
-        register_nav(NavItem("巡查抽查", "tenure:inspection_list", roles.INSPECTION_VIEW, order=67))
+        register_nav(NavItem("我的驻村", "tenure:my_office", roles.OWN_OFFICE, order=60, group=TENURE))
+        register_nav(NavItem("驻村第一书记", "tenure:secretary_list", roles.SECRETARIES_IN_OFFICE, order=60, group=TENURE))
+        register_nav(NavItem("民情日记", "tenure:diary_list", roles.DIARY_READ, order=66, group=TENURE))
+        register_nav(NavItem("巡查抽查", "tenure:inspection_list", roles.INSPECTION_VIEW, order=67, group=TENURE))
         register_todo(diary_todos)
 
         # Secretaries' accounts, opened and closed with the posting's steps.
@@ -32,20 +35,20 @@ class TenureConfig(AppConfig):
         from tenure.accounts import account_todos, on_postings_transitioned
 
         postings_transitioned.connect(on_postings_transitioned, dispatch_uid="tenure_accounts")
-        register_nav(NavItem("第一书记账号", "tenure:accounts", roles.TENURE_MANAGE_ACCOUNTS, order=68))
+        register_nav(NavItem("第一书记账号", "tenure:accounts", roles.TENURE_MANAGE_ACCOUNTS, order=68, group=TENURE))
         register_todo(account_todos)
 
         # Care and training (§五.3, §五.6) and the 驻村工作组 (§六.2).
         from core.navigation import register_page_panel
 
-        register_nav(NavItem("培训体检保险", "tenure:care_list", roles.CARE_VIEW, order=69))
-        register_nav(NavItem("驻村工作组", "tenure:team_list", roles.TEAM_VIEW, order=70))
+        register_nav(NavItem("培训体检保险", "tenure:care_list", roles.CARE_VIEW, order=69, group=TENURE))
+        register_nav(NavItem("驻村工作组", "tenure:team_list", roles.TEAM_VIEW, order=70, group=TENURE))
         register_todo(care_todos)
         register_page_panel("village_detail", village_team_panel)
 
         # 述职 reports and allowances (issue #13 points 1 and 3).
-        register_nav(NavItem("述职报告", "tenure:report_list", roles.WORKREPORT_READ, order=71))
-        register_nav(NavItem("驻村补贴", "tenure:allowances", roles.ALLOWANCE_VIEW, order=74))
+        register_nav(NavItem("述职报告", "tenure:report_list", roles.WORKREPORT_READ, order=71, group=TENURE))
+        register_nav(NavItem("驻村补贴", "tenure:allowances", roles.ALLOWANCE_VIEW, order=74, group=TENURE))
         register_todo(report_allowance_todos)
 
         # Assessments and the end of the term (#13 points 2 and 6).
@@ -53,8 +56,8 @@ class TenureConfig(AppConfig):
         from tenure.term.services import require_term_review, require_unit_consent
         from tenure.term.todos import term_todos
 
-        register_nav(NavItem("考核", "tenure:assessment_list", roles.ASSESSMENT_VIEW, order=72))
-        register_nav(NavItem("任期管理", "tenure:term", roles.TERM_VIEW, order=73))
+        register_nav(NavItem("考核", "tenure:assessment_list", roles.ASSESSMENT_VIEW, order=72, group=TENURE))
+        register_nav(NavItem("任期管理", "tenure:term", roles.TERM_VIEW, order=73, group=TENURE))
         register_todo(term_todos)
         register_guard("end_term", "tenure.term_review", require_term_review)
         register_guard("extend", "tenure.unit_consent", require_unit_consent)
