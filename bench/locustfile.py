@@ -59,8 +59,8 @@ class BenchUser(HttpUser):
         found = CSRF.search(self.send("GET", path, name=name).text)
         return found.group(1) if found else ""
 
-    def post(self, path: str, data: dict, name: str | None = None, form_path: str | None = None, **kwargs):
-        token = self.token(form_path or path, name=f"{name or path} (form)") if form_path != "" else self.jar.get("csrftoken", "")
+    def post(self, path: str, data: dict, name: str | None = None, form_path: str | None = None, form_name: str | None = None, **kwargs):
+        token = self.token(form_path or path, name=f"{form_name or name or path} (form)")
         return self.send("POST", path, name=name, data={"csrfmiddlewaretoken": token, **data}, **kwargs)
 
     def login(self) -> None:
@@ -108,7 +108,7 @@ class CountyUser(BenchUser):
         if pending:
             leave = pending.pop()
             path, form = f"/office/leave/{leave}/approve/", f"/office/leave/{leave}/"
-            self.post(path, {"note": "同意"}, name="/office/leave/<id>/approve/", form_path=form)
+            self.post(path, {"note": "同意"}, name="/office/leave/<id>/approve/", form_path=form, form_name="/office/leave/<id>/")
 
     @task(1)
     def export(self):

@@ -241,7 +241,9 @@ def load_test(*, users: int, duration: int) -> dict:
         if run.returncode not in (0, 1):  # 1: some requests failed, reported below
             sys.stderr.write(run.stderr[-6000:])
             raise SystemExit("locust failed")
-        return read_locust(prefix, duration=duration, users=users, tail=run.stderr[-3000:])
+        result = read_locust(prefix, duration=duration, users=users, tail=run.stderr[-3000:])
+        result["server"] = server_side(tmp.glob("gunicorn-*.log"))
+        return result
     finally:
         for process in [*servers, *([worker] if worker else [])]:
             process.terminate()
@@ -250,6 +252,32 @@ def load_test(*, users: int, duration: int) -> dict:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def server_side(logs) -> dict:
+    """The servers' own view of the same requests: the duration each JSON request line
+    (core.requestlog) reports, from the request reaching Django to its response, without the
+    time it waited for a free worker; and the statuses."""
+    durations, statuses = [], {}
+    for path in logs:
+        for line in Path(path).read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if "duration_ms" not in entry or entry.get("path") == "/healthz":
+                continue
+            durations.append(entry["duration_ms"])
+            statuses[str(entry.get("status"))] = statuses.get(str(entry.get("status")), 0) + 1
+    if not durations:
+        return {}
+    return {
+        "requests": len(durations),
+        "p50": percentile(durations, 50),
+        "p95": percentile(durations, 95),
+        "p99": percentile(durations, 99),
+        "statuses": dict(sorted(statuses.items())),
+    }
 
 
 def read_locust(prefix: Path, *, duration: int, users: int, tail: str) -> dict:
@@ -285,6 +313,19 @@ def read_locust(prefix: Path, *, duration: int, users: int, tail: str) -> dict:
 
 
 # --- the document --------------------------------------------------------------------------------
+
+
+def server_lines(server: dict) -> list[str]:
+    if not server:
+        return []
+    statuses = ", ".join(f"{n:,} × {status}" for status, n in server["statuses"].items())
+    return [
+        f"The servers' own durations of the same {server['requests']:,} requests (core.requestlog, from Django receiving",
+        f"the request to its response, without the wait for a free worker): p50 {server['p50']:,.0f} ms, p95 {server['p95']:,.0f} ms,",
+        f"p99 {server['p99']:,.0f} ms; statuses {statuses} (a 400 is a form sent back with its message, such as a second",
+        "diary entry for a day that has one: locust counts it as answered, not as an error).",
+        "",
+    ]
 
 
 def ms(seconds: float) -> str:
@@ -392,6 +433,7 @@ def render(results: dict) -> str:
             f"p99 {t['p99']:,.0f} ms, {t['failures']:,} errors** — p95 < 1 s: {verdict(t['p95'] < LOAD_P95_TARGET_MS)}, "
             f"0 errors: {verdict(t['failures'] == 0)}.",
             "",
+            *server_lines(load.get("server") or {}),
             "| request | count | errors | p50 ms | p95 ms | p99 ms |",
             "|---|---|---|---|---|---|",
         ]
