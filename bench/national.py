@@ -38,6 +38,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -252,6 +253,7 @@ def load_test(*, users: int, duration: int) -> dict:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+        shutil.rmtree(tmp, ignore_errors=True)  # collected static files, uploads, logs (read above)
 
 
 def server_side(logs) -> dict:
