@@ -61,14 +61,19 @@ def openpyxl_write_only(campaign, region, out) -> None:
 
 
 def measure(write, campaign, region) -> dict:
+    """Time one untraced write, then measure the peak allocations of another under tracemalloc:
+    tracing every allocation slows the writer several times over (the 838–933 rows/s this page
+    once reported were traced runs; bench/national.py measures both)."""
     with tempfile.TemporaryFile() as out:
-        tracemalloc.start()
         started = time.perf_counter()
         write(campaign, region, out)
         seconds = time.perf_counter() - started
+        size = out.tell()
+    with tempfile.TemporaryFile() as out:
+        tracemalloc.start()
+        write(campaign, region, out)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        size = out.tell()
     return {"seconds": seconds, "peak_mib": peak / 2**20, "bytes": size}
 
 
