@@ -28,6 +28,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history import register
@@ -168,11 +169,17 @@ def prune(*, days: int | None = None, now=None) -> dict[str, int]:
     return removed
 
 
-def changes(record) -> list[tuple[str, str, str]]:
+_UNREAD = object()
+
+
+def changes(record, previous=_UNREAD) -> list[tuple[str, str, str]]:
     """Before → after of one history row, field by field: (label, before, after). An insert
-    lists every field filled in; a delete, every field it had."""
+    lists every field filled in; a delete, every field it had. ``previous``: the object's
+    history row before this one (None: there is none) when the caller has read it already
+    (``with_previous``); otherwise it is read here, one query."""
     model = record.instance_type
-    previous = record.prev_record
+    if previous is _UNREAD:
+        previous = record.prev_record
     rows = []
     for field in record.tracked_fields:
         after = getattr(record, field.attname)
@@ -188,6 +195,21 @@ def changes(record) -> list[tuple[str, str, str]]:
             before, after = (mask(v) if v else v for v in (before, after))
         rows.append((label, _text(before), _text(after)))
     return rows
+
+
+def with_previous(history_rows: models.QuerySet) -> list[tuple[models.Model, models.Model | None]]:
+    """The history rows of one tracked model, each with the row of the same object just before
+    it (simple_history's ``prev_record``), in two queries whatever their number: a page of the
+    audit trail read ``prev_record`` once per row."""
+    history = history_rows.model
+    earlier = (
+        history.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    rows = list(history_rows.annotate(history_previous_id=Subquery(earlier)))
+    previous = history.objects.in_bulk([r.history_previous_id for r in rows if r.history_previous_id])
+    return [(r, previous.get(r.history_previous_id)) for r in rows]
 
 
 def _text(value) -> str:

@@ -108,16 +108,16 @@ def _describe(page_rows) -> list[dict]:
         wanted.setdefault(row["model_key"], []).append(row["history_id"])
     records = {}
     for key, ids in wanted.items():
-        for record in audit.history_model(tracked[key]).objects.filter(history_id__in=ids):
-            records[(key, record.history_id)] = record
-    users = {u.pk: u for u in User.objects.filter(pk__in={r.history_user_id for r in records.values() if r.history_user_id})}
+        for record, previous in audit.with_previous(audit.history_model(tracked[key]).objects.filter(history_id__in=ids)):
+            records[(key, record.history_id)] = (record, previous)
+    users = {u.pk: u for u in User.objects.filter(pk__in={r.history_user_id for r, _ in records.values() if r.history_user_id})}
     described = []
     for row in page_rows:
-        record = records.get((row["model_key"], row["history_id"]))
+        record, previous = records.get((row["model_key"], row["history_id"]), (None, None))
         if record is None:
             continue
         model = tracked[row["model_key"]]
-        changes = [{"field": field, "before": before, "after": after} for field, before, after in audit.changes(record)]
+        changes = [{"field": f, "before": before, "after": after} for f, before, after in audit.changes(record, previous)]
         described.append(
             {
                 "record": record,

@@ -253,3 +253,32 @@ def test_nobody_edits_the_audit_through_the_admin(rf, admin_user):
 
     for model in audit.tracked_models():
         assert not isinstance(admin.site._registry.get(model), SimpleHistoryAdmin), model
+
+
+def test_the_audit_page_reads_each_row_s_previous_version_without_a_query_per_row(client, auditor, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    villages = list(Village.objects.filter(township__code="140929100").order_by("code")[:6])
+
+    def rename(batch, suffix):
+        for v in batch:
+            v.name = f"{v.name}{suffix}"
+            v._history_user = admin_user  # as a page's save records it
+            v.save()
+
+    def queries_of_the_page():
+        with CaptureQueriesContext(connection) as page:
+            response = client.get(reverse("audit:trail"), {"model": "villages.village", "user": "admin"})
+        assert response.status_code == 200
+        return len(page), response.content.decode()
+
+    client.force_login(auditor)
+    rename(villages[:2], "甲")
+    few, _ = queries_of_the_page()
+    rename(villages, "乙")
+    many, text = queries_of_the_page()
+    assert text.count("乙") == 6 and many == few  # 8 rows read as 2 were
+    # Each row still shows its own before → after, read from the version just before it.
+    assert f"{villages[0].name[:-1]} → {villages[0].name}" in text
+    assert f"{villages[5].name[:-1]} → {villages[5].name}" in text
