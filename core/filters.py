@@ -7,6 +7,8 @@ import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
 
+from core.forms import fast_selects
+
 PAGE_SIZE = 50
 
 
@@ -66,6 +68,9 @@ class ListFilterSet(django_filters.FilterSet):
     because one value was wrong."""
 
     select_related: tuple[str, ...] = ()  # what the page's rows show
+
+    def get_form_class(self):
+        return fast_selects(super().get_form_class())
 
     @property
     def qs(self):

@@ -594,16 +594,21 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
     return _years_before(day, -years)
 
 
-def ledger_rows(*, campaign: Campaign, region: Region, user) -> Iterator[dict]:
+def ledger_rows(*, campaign: Campaign, region: Region, user, offset: int = 0, limit: int | None = None) -> Iterator[dict]:
     """附表3 for ``region`` as ``user`` sees it: one dict per counted posting (``counted_postings``)
     whose county lies inside ``region`` (province, city or county), keyed by ``ANNEX3``'s column keys plus ``posting_id``, in the
-    printed order. Streams: the query is read in chunks of ``CHUNK_SIZE``."""
+    printed order. Streams: the query is read in chunks of ``CHUNK_SIZE``. ``offset`` and ``limit``
+    read one screen page of it in the database (LIMIT/OFFSET); the serial numbers run on from
+    ``offset``."""
     sexes, statuses = _labels(Cadre.Sex), _labels(Cadre.PoliticalStatus)
     educations, ranks, sources = _labels(Cadre.Education), _labels(Cadre.Rank), _labels(Cadre.Source)
     term = campaign.term_years
     # 省扶贫办 reads the ledger but does not call the secretaries: phones masked (core.masking).
     full_phones = user is None or roles.can(user, roles.SEE_PHONES)
-    for serial, p in enumerate(ledger_queryset(campaign=campaign, region=region, user=user).iterator(chunk_size=CHUNK_SIZE), start=1):
+    postings = ledger_queryset(campaign=campaign, region=region, user=user)
+    if offset or limit is not None:
+        postings = postings[offset : None if limit is None else offset + limit]
+    for serial, p in enumerate(postings.iterator(chunk_size=CHUNK_SIZE), start=offset + 1):
         weak, poor = p["village__is_weak_organization"], p["village__is_registered_poor"]
         start = p["start_date"]
         end = p["end_date"] or (_add_years(start, term) if start else None)

@@ -392,6 +392,16 @@ def test_ledger_rows_stream_in_one_query(campaign, ledger, django_assert_num_que
     assert len(rest) == 7
 
 
+def test_a_window_of_the_ledger_is_read_in_the_database_with_its_serial_numbers(campaign, ledger, django_assert_num_queries, province_user):
+    shanxi = region("140000")
+    whole = list(ledger_rows(campaign=campaign, region=shanxi, user=province_user))
+    with django_assert_num_queries(1) as queries:
+        window = list(ledger_rows(campaign=campaign, region=shanxi, user=province_user, offset=2, limit=3))
+    assert "LIMIT 3 OFFSET 2" in queries.captured_queries[0]["sql"]  # not read and skipped in Python
+    assert [r["serial"] for r in window] == [3, 4, 5]
+    assert [r["posting_id"] for r in window] == [r["posting_id"] for r in whole[2:5]]
+
+
 # --- 附表4 --------------------------------------------------------------------------------------
 
 
