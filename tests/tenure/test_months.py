@@ -293,6 +293,7 @@ def test_the_overviews_queries_do_not_grow_with_counties_and_postings(client, po
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from tests.tenure.presence_fixtures import posting_in_office
     from villages.models import Region, Village
 
     c = client_for(client, province_user)
