@@ -323,7 +323,10 @@ def pages(args) -> dict:
         ("附表3 page", "/annexes/3/"),
         ("附表4", "/annexes/4/"),
         ("dashboard", "/dashboard/"),
+        # The province and a city see the overview by county here; a county its list.
         ("county presence, year", f"/office/presence/year/?year={YEAR}"),
+        ("county presence, year, one county", f"/office/presence/year/?year={YEAR}&county={county.code}"),
+        ("month confirmation", f"/office/presence/months/?month={YEAR}-03"),
     ]
     rows = []
     for label, user in (("province", province_user), (county.name, county_user)):

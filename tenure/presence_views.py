@@ -23,6 +23,8 @@ from tenure.forms import AbsenceForm, MonthConfirmForm, MonthForm, ReasonForm, Y
 from tenure.models import OfficialAbsence, PresenceMonth
 from tenure.months import month_confirm, month_reopen
 from tenure.presence import figures_for_postings, month_bounds, tenure_postings, year_and_months
+from tenure.selectors import county_of_scope, in_office_during, presence_by_county, spans_counties
+from villages.models import Region
 
 
 def _posting_or_404(user, pk) -> Posting:
@@ -55,6 +57,28 @@ def _year(request, postings=None) -> int:
     return today.year
 
 
+def _county_choice(request) -> tuple[Region | None, bool]:
+    """(the county chosen, whether the scope spans several counties) for a page that lists every
+    secretary of the scope with his figures.
+
+    ``?county=<code>`` narrows the list to one county of the user's scope (404 for any other
+    code). Without it, a scope of several counties (province, city) gets the overview by county
+    instead of the list: working out thousands of secretaries' figures on one page is what a
+    province's page must not do. A county's or a township's scope is one county: its list."""
+    spans = spans_counties(request.user)
+    code = request.GET.get("county", "").strip()
+    if not code:
+        return None, spans
+    county = county_of_scope(request.user, code)
+    if county is None:
+        raise Http404("没有这个县（市、区），或不在您的管辖范围内。")
+    return county, spans
+
+
+def _in_county(postings, county: Region | None):
+    return postings if county is None else postings.filter(village__county=county)
+
+
 def presence_detail(request, posting_id: int):
     """One secretary's year against 2/3, month by month, with each month's confirmation."""
     roles.require(request.user, roles.VIEW_PRESENCE)
@@ -81,21 +105,30 @@ def my_presence(request):
 
 
 def months_page(request):
-    """The township's page: its secretaries with a month's figures, confirmed or waiting."""
+    """The township's page: its secretaries with a month's figures, confirmed or waiting. A
+    province or a city first sees the overview by county (_county_choice), as on the year page."""
     roles.require(request.user, roles.VIEW_PRESENCE)
+    county, spans = _county_choice(request)
     today = timezone.localdate()
     last_month = today.replace(day=1) - datetime.timedelta(days=1)
     picker = MonthForm(request.GET)
     year, month = picker.year_month(last_month)
     first, last = month_bounds(year, month)
-    postings = list(
-        tenure_postings(request.user)
-        .filter(start_date__lte=last)
-        .exclude(end_date__lt=first)
-        .select_related("cadre", "village", "unit")
-        .order_by("village__code")
-    )
-    context = {"picker": picker, "year": year, "month": month, "month_value": f"{year}-{month:02d}", "ended": last < today}
+    in_office = in_office_during(_in_county(tenure_postings(request.user), county), first, last)
+    context = {
+        "picker": picker,
+        "year": year,
+        "month": month,
+        "month_value": f"{year}-{month:02d}",
+        "ended": last < today,
+        "county": county,
+        "may_choose_county": spans,
+        "overview_query": f"month={year}-{month:02d}",
+    }
+    if spans and county is None:
+        context["overview"] = presence_by_county(request.user, in_office, first=first, last=last, today=today)
+        return render(request, "tenure/presence/months.html", context)
+    postings = list(in_office.select_related("cadre", "village", "unit").order_by("village__code"))
     try:
         figures = figures_for_postings(postings, first, last, period_word="本月")
     except CalendarMissing as missing:
@@ -147,18 +180,25 @@ def month_reopen_view(request, pk: int):
 
 
 def year_page(request):
-    """The county's page: every secretary's year against 2/3, those below it first."""
+    """The county's page: every secretary's year against 2/3, those below it first. A province
+    or a city first sees the overview by county (_county_choice), then one county's list."""
     roles.require(request.user, roles.VIEW_COUNTY_PRESENCE)
-    year = _year(request, tenure_postings(request.user))
+    county, spans = _county_choice(request)
+    scoped = _in_county(tenure_postings(request.user), county)
+    year = _year(request, scoped)
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    postings = list(
-        tenure_postings(request.user)
-        .filter(start_date__lte=last)
-        .exclude(end_date__lt=first)
-        .select_related("cadre", "village__township", "unit")
-        .order_by("village__code")
-    )
-    context = {"year": year, "calendar_status": year_status(year)}
+    in_office = in_office_during(scoped, first, last)
+    context = {
+        "year": year,
+        "calendar_status": year_status(year),
+        "county": county,
+        "may_choose_county": spans,
+        "overview_query": f"year={year}",
+    }
+    if spans and county is None:
+        context["overview"] = presence_by_county(request.user, in_office, first=first, last=last)
+        return render(request, "tenure/presence/year.html", context)
+    postings = list(in_office.select_related("cadre", "village__township", "unit").order_by("village__code"))
     try:
         calendar = calendar_for(first, last)
         figures = figures_for_postings(postings, first, last, calendar=calendar)

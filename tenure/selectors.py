@@ -9,13 +9,16 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractMonth, Greatest
 from django.utils import timezone
 
 from core.scope import Scope, ScopedQuerySet
 from secretaries.models import Posting
-from tenure.models import DiaryEntry, Duty, Inspection
+from tenure.calendar import ONE_DAY
+from tenure.models import DiaryEntry, Duty, Inspection, PresenceMonth
 from tenure.presence import CalendarMissing, Figures, figures_for_postings, month_bounds, month_figures, tenure_postings, year_figures
+from villages.models import Region, scope_total_label
 
 
 class _InOfficeScope(ScopedQuerySet):
@@ -168,6 +171,125 @@ def month_figures_of(postings: list[Posting], year: int, month: int) -> tuple[di
         return figures_for_postings(postings, start, end, period_word="本月"), ""
     except CalendarMissing as e:
         return {}, "；".join(e.messages)
+
+
+# --- Presence by county: the overview of a province or a city ---------------------------------
+
+
+def in_office_during(postings: QuerySet[Posting], first: datetime.date, last: datetime.date) -> QuerySet[Posting]:
+    """Those of ``postings`` whose term overlaps first..last: the secretaries of a year's or a
+    month's page."""
+    return postings.filter(start_date__lte=last).exclude(end_date__lt=first)
+
+
+def spans_counties(user) -> bool:
+    """Whether the user's scope of the time in office covers more than one county: the province
+    (and the administrator) and a city, whose pages of every secretary start with the overview by
+    county. A county, a township, a unit (its own people) and a secretary see their list."""
+    scope = Scope.of(user)
+    if scope.unit_id is not None or scope.posting_id is not None:
+        return False
+    if scope.everything:
+        return True
+    return scope.region_prefix is not None and len(scope.region_prefix) < Region.PREFIX_LENGTH[Region.Level.COUNTY]
+
+
+def county_of_scope(user, code: str) -> Region | None:
+    """The county with this code if the user's scope covers it (None otherwise, or when the
+    code is not a county's): what ?county=<code> may choose."""
+    return Region.objects.visible_to(user).counties().filter(code=code).first()
+
+
+def _months_due(first: datetime.date, last: datetime.date, today: datetime.date):
+    """An expression over a posting: how many months of first..last (whole months of one year)
+    the township can confirm by today — months that have ended (the last day before today, as
+    tenure.months.month_confirm asks) and that his term overlaps."""
+    last_ended = today.replace(day=1) - ONE_DAY
+    end = min(last, last_ended)
+    if end < first:
+        return Value(0)
+    int_field = IntegerField()
+    from_month = Case(When(start_date__lt=first, then=Value(first.month)), default=ExtractMonth("start_date"), output_field=int_field)
+    to_month = Case(
+        When(Q(end_date__isnull=True) | Q(end_date__gt=end), then=Value(end.month)),
+        default=ExtractMonth("end_date"),
+        output_field=int_field,
+    )
+    # A term that starts after the last ended month has none due (to < from).
+    return Greatest(to_month - from_month + Value(1), Value(0), output_field=int_field)
+
+
+@dataclass
+class CountyPresence:
+    """One county's line of the overview: its secretaries in office in the period and the
+    township's confirmed months (tenure.months) against the months that could be confirmed."""
+
+    code: str
+    name: str
+    secretaries: int = 0
+    confirmed: int = 0
+    due: int = 0
+
+    @property
+    def waiting(self) -> int:
+        return max(0, self.due - self.confirmed)
+
+    @property
+    def percent(self) -> str:
+        return f"{min(self.confirmed, self.due) / self.due * 100:.1f}%" if self.due else "—"
+
+    def add(self, other: CountyPresence) -> None:
+        self.secretaries += other.secretaries
+        self.confirmed += other.confirmed
+        self.due += other.due
+
+
+def presence_by_county(user, postings: QuerySet[Posting], *, first: datetime.date, last: datetime.date, today=None) -> dict:
+    """Per county of the user's scope, grouped by city: the secretaries of ``postings`` (in office
+    in first..last, whole months of one year) serving there, the PresenceMonth rows confirmed
+    (locked) for their months of the period, and the months due by today. Three queries (the
+    counties, the postings grouped by county, the months grouped by county) whatever the number
+    of counties and postings; no one's presence is worked out here.
+
+    Returns ``{"cities": [{"code", "name", "counties": [CountyPresence, …], "subtotal"}, …],
+    "show_cities": more than one city, "total": CountyPresence, "total_label": 全省合计 or 合计}``.
+    """
+    today = today or timezone.localdate()
+    counties = list(Region.objects.visible_to(user).counties().select_related("parent").order_by("code"))
+    by_posting = (
+        postings.order_by()
+        .values("village__county_id")
+        .annotate(secretaries=Count("pk"), due=Sum(_months_due(first, last, today)))
+        .values_list("village__county_id", "secretaries", "due")
+    )
+    numbers = {county_id: (secretaries, due or 0) for county_id, secretaries, due in by_posting}
+    confirmed = dict(
+        PresenceMonth.objects.filter(
+            posting__in=postings.order_by().values("pk"),
+            state=PresenceMonth.State.CONFIRMED,
+            year=first.year,
+            month__range=(first.month, last.month),
+        )
+        .order_by()
+        .values("posting__village__county_id")
+        .annotate(n=Count("pk"))
+        .values_list("posting__village__county_id", "n")
+    )
+    cities: dict[str, dict] = {}
+    total = CountyPresence(code="", name=scope_total_label(Scope.of(user)))
+    for county in counties:
+        secretaries, due = numbers.get(county.pk, (0, 0))
+        line = CountyPresence(
+            code=county.code, name=county.name, secretaries=secretaries, confirmed=confirmed.get(county.pk, 0), due=int(due)
+        )
+        city = cities.setdefault(
+            county.parent.code,
+            {"code": county.parent.code, "name": county.parent.name, "counties": [], "subtotal": CountyPresence("", "小计")},
+        )
+        city["counties"].append(line)
+        city["subtotal"].add(line)
+        total.add(line)
+    return {"cities": list(cities.values()), "show_cities": len(cities) > 1, "total": total, "total_label": total.name}
 
 
 # --- Inspections ------------------------------------------------------------------------------

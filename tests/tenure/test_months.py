@@ -206,3 +206,145 @@ def test_the_year_pages_open_on_the_last_year_served_when_the_terms_have_ended(c
     c = client_for(client, kelan_user)
     assert f"{posting.end_date.year}年第一书记在岗情况" in c.get("/office/presence/year/").text
     assert f"{posting.end_date.year}年在岗情况" in c.get(f"/office/presence/{posting.pk}/").text
+
+
+# --- the overview by county of a province or a city (year and month pages) --------------------
+
+
+def confirm_months(posting, months, *, by, year=2016):
+    for month in months:
+        month_confirm(posting=posting, year=year, month=month, by=by)
+
+
+DAY_FIELDS = ("in_village_days", "official_absence_days", "leave_days", "unexplained_days")
+
+
+def county_line(page, code):
+    return next(c for city in page.context["overview"]["cities"] for c in city["counties"] if c.code == code)
+
+
+def test_the_province_sees_the_year_by_county_not_every_secretary(
+    client, posting, other_posting, wuzhai_posting, province_user, lanyi_user, songjiagou_user, kelan_user
+):
+    confirm_months(posting, [3, 4, 5], by=lanyi_user)
+    confirm_months(other_posting, [3], by=songjiagou_user)
+    month_reopen(month=PresenceMonth.objects.get(posting=posting, month=5), by=kelan_user, reason="更正")  # no longer confirmed
+    page = client_for(client, province_user).get("/office/presence/year/?year=2016")
+    assert page.status_code == 200
+    text = page.text
+    assert 'data-testid="county-overview"' in text and 'data-testid="year-rows"' not in text
+    assert not any(p.cadre.name in text for p in (posting, other_posting, wuzhai_posting))
+    kelan, wuzhai = county_line(page, "140929"), county_line(page, "140928")
+    # Two secretaries in office all 2016 in 岢岚县: 24 months due, 3 confirmed (a reopened one is not).
+    assert (kelan.secretaries, kelan.confirmed, kelan.due, kelan.waiting, kelan.percent) == (2, 3, 24, 21, "12.5%")
+    assert (wuzhai.secretaries, wuzhai.confirmed, wuzhai.due) == (1, 0, 12)
+    assert county_line(page, "141102").secretaries == 0  # every county of the province is listed (离石区)
+    total = page.context["overview"]["total"]
+    assert (total.secretaries, total.confirmed, total.due, page.context["overview"]["total_label"]) == (3, 3, 36, "全省合计")
+    assert 'href="?year=2016&amp;county=140929"' in text
+    assert "忻州市" in text  # the province's counties are grouped by city
+    # 2015: the terms began on 20 August, so August to December are due.
+    assert county_line(client.get("/office/presence/year/?year=2015"), "140929").due == 10
+
+
+def test_months_due_stop_at_the_last_month_ended(posting, wuzhai_posting, province_user):
+    from tenure.presence import tenure_postings
+    from tenure.selectors import in_office_during, presence_by_county
+
+    wuzhai_posting.start_date = D(2016, 5, 10)
+    wuzhai_posting.save()
+    postings = in_office_during(tenure_postings(province_user), D(2016, 1, 1), D(2016, 12, 31))
+    overview = presence_by_county(province_user, postings, first=D(2016, 1, 1), last=D(2016, 12, 31), today=D(2016, 4, 15))
+    lines = {c.code: c for city in overview["cities"] for c in city["counties"]}
+    # 15 April: January to March have ended; a term that starts in May has none due yet.
+    assert (lines["140929"].due, lines["140928"].secretaries, lines["140928"].due) == (3, 1, 0)
+    on_first = presence_by_county(province_user, postings, first=D(2016, 1, 1), last=D(2016, 12, 31), today=D(2016, 1, 1))
+    assert on_first["total"].due == 0
+
+
+def test_a_county_of_the_overview_shows_its_list(client, posting, other_posting, wuzhai_posting, province_user, lanyi_user):
+    diary_days(posting, chinese_calendar.get_workdays(D(2016, 1, 1), D(2016, 12, 31))[:167], by=lanyi_user)
+    page = client_for(client, province_user).get("/office/presence/year/?year=2016&county=140929")
+    assert page.status_code == 200
+    text = page.text
+    assert "2016年岢岚县第一书记在岗情况" in text and 'data-testid="county-overview"' not in text
+    assert posting.cadre.name in text and other_posting.cadre.name in text and wuzhai_posting.cadre.name not in text
+    assert text.index(other_posting.cadre.name) < text.index(posting.cadre.name)  # below 2/3 first
+    assert "共 2 位第一书记，未达到2/3的 1 位" in text
+    assert 'href="?year=2016"' in text and 'name="county" value="140929"' in text  # back, and the year form keeps the county
+
+
+def test_a_city_sees_its_counties_and_no_other_citys(client, posting, wuzhai_posting, xinzhou_user, lvliang_user, province_user):
+    page = client_for(client, xinzhou_user).get("/office/presence/year/?year=2016")
+    codes = {c.code for city in page.context["overview"]["cities"] for c in city["counties"]}
+    assert {"140929", "140928"} <= codes and all(code.startswith("1409") for code in codes)
+    assert page.context["overview"]["total"].secretaries == 2 and page.context["overview"]["total_label"] == "合计"
+    assert 'data-testid="city-' not in page.text  # one city: no city column or subtotal
+    client.force_login(lvliang_user)
+    for url in ("/office/presence/year/?year=2016&county=140929", "/office/presence/months/?month=2016-03&county=140929"):
+        response = client.get(url)
+        assert response.status_code == 404 and posting.cadre.name not in response.text
+    client.force_login(province_user)
+    for code in ("140929100", "140900", "14", "abc"):  # a township, a city, the province, nonsense
+        assert client.get(f"/office/presence/year/?year=2016&county={code}").status_code == 404
+
+
+def test_the_overviews_queries_do_not_grow_with_counties_and_postings(client, posting, wuzhai_posting, province_user, provincial_unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.tenure.presence_fixtures import posting_in_office
+    from villages.models import Region, Village
+
+    c = client_for(client, province_user)
+    urls = ("/office/presence/year/?year=2016", "/office/presence/months/?month=2016-03")
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert c.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    added = []
+    for county in Region.objects.filter(level="county", code__startswith="1401").order_by("code")[:5]:
+        for village in Village.objects.filter(county=county).order_by("code")[:3]:
+            added.append(posting_in_office(village, provincial_unit, name="新增"))
+        PresenceMonth.objects.create(
+            posting=added[-1], year=2016, month=3, confirmed_by=province_user, working_days=23, **dict.fromkeys(DAY_FIELDS, 0)
+        )
+    assert len(added) == 15
+    after = counts()
+    assert after == before, (before, after)
+    page = c.get(urls[0])
+    assert page.context["overview"]["total"].secretaries == 17
+
+
+def test_the_province_sees_the_month_by_county(client, posting, other_posting, wuzhai_posting, province_user, lanyi_user):
+    confirm_months(posting, [3], by=lanyi_user)
+    c = client_for(client, province_user)
+    page = c.get("/office/presence/months/?month=2016-03")
+    assert page.status_code == 200
+    assert 'data-testid="county-overview"' in page.text and 'data-testid="month-rows"' not in page.text
+    assert posting.cadre.name not in page.text
+    kelan = county_line(page, "140929")
+    assert (kelan.secretaries, kelan.confirmed, kelan.due, kelan.waiting) == (2, 1, 2, 1)
+    assert 'href="?month=2016-03&amp;county=140929"' in page.text
+    one = c.get("/office/presence/months/?month=2016-03&county=140929")
+    assert posting.cadre.name in one.text and other_posting.cadre.name in one.text and wuzhai_posting.cadre.name not in one.text
+    assert "月度在岗确认 · 岢岚县 · 2016年3月" in one.text and "确认3月" not in one.text  # the province reads, does not confirm
+
+
+def test_the_county_and_township_pages_are_unchanged(client, posting, other_posting, wuzhai_posting, kelan_user, lanyi_user):
+    c = client_for(client, kelan_user)
+    page = c.get("/office/presence/year/?year=2016")
+    assert 'data-testid="year-rows"' in page.text and 'data-testid="county-overview"' not in page.text
+    assert 'data-testid="back-to-overview"' not in page.text and "2016年第一书记在岗情况" in page.text
+    assert posting.cadre.name in page.text and other_posting.cadre.name in page.text
+    assert c.get("/office/presence/year/?year=2016&county=140929").status_code == 200  # its own county, if given
+    assert c.get("/office/presence/year/?year=2016&county=140928").status_code == 404
+    client.force_login(lanyi_user)
+    months = client.get("/office/presence/months/?month=2016-03")
+    assert 'data-testid="month-rows"' in months.text and "确认3月" in months.text
