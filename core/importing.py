@@ -173,39 +173,46 @@ class TwoStageImport:
         clear_stale_previews()
         table = open_table(data, self.columns)
         batch = self.new_batch(user=user, file_name=file_name, file_size=len(data), file_sha256=hashlib.sha256(data).hexdigest())
-        # Every row is read and checked before the write transaction begins: on SQLite a write
-        # transaction holds the one write lock of the database (settings: IMMEDIATE), and a
-        # province-wide list takes seconds to check. The confirm re-checks what the preview saw.
-        planned, errors = self.check_table(table=table, user=user, batch=batch)
-        # The file is stored under its checksum, not the name it came with: a name is the user's
-        # text (60 Chinese characters are 180 bytes, over many file systems' 255) and is kept as
-        # text on the batch for the download. Nothing is stored before the checks above pass.
+        # The batch is saved as 检查中 first and each chunk's staged rows are written as soon as it
+        # is checked, each write a short transaction of its own: on SQLite a write transaction holds
+        # the one write lock of the database (settings: IMMEDIATE), so no long transaction spans the
+        # reading of a province-wide file, and memory holds one chunk, not the whole file (the
+        # nation's 620,000 rows). The confirm re-checks what the preview saw. On any failure the
+        # batch and its staged rows are deleted again: nothing is left of a refused file.
+        batch.status = ImportBatch.Status.CHECKING
+        batch.save()
         try:
-            batch.file.save(stored_file_name(batch.file_sha256, file_name), ContentFile(data), save=False)
-        except OSError as e:
-            raise FileRefused(f"文件无法保存（{type(e).__name__}），没有导入任何数据。请稍后重试或联系系统管理员。") from None
-        try:
-            with transaction.atomic():
-                self.stage(batch=batch, planned=planned, errors=errors)
+            errors = self.check_table(table=table, user=user, batch=batch, stage=self.stage_rows)
+            # The file is stored under its checksum, not the name it came with: a name is the
+            # user's text (60 Chinese characters are 180 bytes, over many file systems' 255) and
+            # is kept as text on the batch for the download.
+            try:
+                batch.file.save(stored_file_name(batch.file_sha256, file_name), ContentFile(data), save=False)
+            except OSError as e:
+                raise FileRefused(f"文件无法保存（{type(e).__name__}），没有导入任何数据。请稍后重试或联系系统管理员。") from None
+            self.finish_stage(batch=batch, errors=errors)
         except BaseException:
-            batch.file.delete(save=False)
+            discard_batch(batch)
             raise
         return batch
 
     def preview_table(self, *, table: Table, user, batch: ImportBatch) -> ImportBatch:
-        """Check every row of ``table`` and stage the changes on ``batch`` (saved here)."""
-        planned, errors = self.check_table(table=table, user=user, batch=batch)
-        return self.stage(batch=batch, planned=planned, errors=errors)
+        """Check every row of ``table`` and stage the changes on ``batch`` (saved here), inside
+        the caller's transaction (the admin's import)."""
+        batch.status = ImportBatch.Status.CHECKING
+        batch.save()
+        errors = self.check_table(table=table, user=user, batch=batch, stage=self.stage_rows)
+        return self.finish_stage(batch=batch, errors=errors)
 
-    def check_table(self, *, table: Table, user, batch: ImportBatch) -> tuple[list[Planned], list[RowError]]:
-        """Check every row of ``table`` (reads only): what would change, with the counts set on
-        the unsaved ``batch``, and every error."""
+    def check_table(self, *, table: Table, user, batch: ImportBatch, stage: Callable[[ImportBatch, list[Planned]], None]) -> list[RowError]:
+        """Check every row of ``table``: each chunk's planned changes are handed to ``stage`` as
+        soon as the chunk is checked (one chunk in memory at a time), the counts are set on
+        ``batch``; returns the first errors (settings.IMPORT_MAX_ERRORS)."""
         self.present = set(table.columns)
         self.header = {c.key: table.headers.get(c.key, c.header) for c in self.columns}
         self.column = {c.key: c for c in self.columns}
         self.start(user=user, table=table)
         compact = {c.key: c.parser.compact for c in self.columns}
-        planned: list[Planned] = []
         errors: list[RowError] = []
         # Only the first errors are kept (settings.IMPORT_MAX_ERRORS), the rest counted: a file of
         # 100,000 bad rows would otherwise store and show hundreds of thousands of messages.
@@ -213,7 +220,7 @@ class TwoStageImport:
         batch.error_count = 0
         for chunk in chunked(self._records(table, compact), self.chunk_size):
             check = self.check_chunk(chunk, user=user)
-            planned.extend(check.planned)
+            stage(batch, check.planned)
             batch.total_rows += len(chunk)
             batch.created_count += sum(1 for p in check.planned if p.action == ImportRow.Action.CREATE)
             batch.updated_count += sum(1 for p in check.planned if p.action == ImportRow.Action.UPDATE)
@@ -224,21 +231,27 @@ class TwoStageImport:
         if batch.total_rows == 0:
             errors.append(RowError(table.header_row, "表头", "表头下面没有数据行。"))
             batch.error_count += 1
-        return planned, errors
+        return errors
 
-    def stage(self, *, batch: ImportBatch, planned: list[Planned], errors: list[RowError]) -> ImportBatch:
-        """Save ``batch`` with its staged rows and errors (writes only)."""
-        batch.errors = [e.as_json() for e in sorted(errors, key=lambda e: e.row)]
-        batch.save()
-        for chunk in chunked(planned, self.chunk_size):
+    @staticmethod
+    def stage_rows(batch: ImportBatch, planned: list[Planned]) -> None:
+        """Write one checked chunk's staged rows (one INSERT)."""
+        if planned:
             insert_rows(
                 ImportRow,
                 [
                     {"batch_id": batch.pk, "row_number": p.row, "action": p.action, "key": p.key, "values": p.values, "diff": p.diff}
-                    for p in chunk
+                    for p in planned
                 ],
                 ("batch_id", "row_number", "action", "key", "values", "diff"),
             )
+
+    @staticmethod
+    def finish_stage(*, batch: ImportBatch, errors: list[RowError]) -> ImportBatch:
+        """The batch, its rows staged, becomes a preview to confirm (待确认) with its counts and errors."""
+        batch.errors = [e.as_json() for e in sorted(errors, key=lambda e: e.row)]
+        batch.status = ImportBatch.Status.PREVIEWED
+        batch.save()
         return batch
 
     @staticmethod
@@ -378,14 +391,21 @@ def stored_file_name(sha256: str, file_name: str) -> str:
     return f"{sha256[:32]}{suffix}"
 
 
+def discard_batch(batch: ImportBatch) -> None:
+    """Delete a batch with its staged rows and its stored file."""
+    if batch.file:
+        batch.file.delete(save=False)
+    if batch.pk is not None:
+        ImportBatch.objects.filter(pk=batch.pk).delete()
+
+
 def clear_stale_previews(*, now=None) -> int:
-    """Delete previews nobody confirmed within the lifetime, with their staged rows and files."""
+    """Delete previews nobody confirmed within the lifetime, and checks a dead process left
+    behind (检查中), with their staged rows and files."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.IMPORT_PREVIEW_LIFETIME_SECONDS)
-    stale = list(ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEWED, created_at__lt=cutoff))
+    stale = list(ImportBatch.objects.filter(status__in=(ImportBatch.Status.PREVIEWED, ImportBatch.Status.CHECKING), created_at__lt=cutoff))
     for batch in stale:
-        if batch.file:
-            batch.file.delete(save=False)
-        batch.delete()
+        discard_batch(batch)
     return len(stale)
 
 

@@ -53,6 +53,10 @@ class ImportBatch(models.Model):
     it was confirmed. The original file is kept for the province to download."""
 
     class Status(models.TextChoices):
+        # While the preview reads the file, its rows are staged chunk by chunk (each in a short
+        # transaction of its own): a checking batch cannot be confirmed, and is removed if the
+        # preview fails or its process dies (core.importing.clear_stale_previews).
+        CHECKING = "checking", "检查中"
         PREVIEWED = "previewed", "待确认"
         CONFIRMED = "confirmed", "已导入"
 

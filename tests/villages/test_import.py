@@ -16,6 +16,7 @@ from villages.resources import VillageResource
 HEADER = ["村代码", "县", "乡镇", "村名称", "是否软弱涣散村", "是否贫困村", "备注"]
 # Three villages of 岚漪镇, 岢岚县.
 XIJIE, POHOUGOU, QIAOJIAWAN = "140929100201", "140929100202", "140929100204"
+VILLAGES = ((XIJIE, "西街村"), (POHOUGOU, "坪后沟村"), (QIAOJIAWAN, "乔家湾村"))
 
 
 def preview(user, data, name="岢岚县两类村.xlsx"):
@@ -271,3 +272,61 @@ def test_a_flag_changed_in_the_admin_keeps_its_history(client, admin_user):
         admin_user,
         "管理后台修改",
     )
+
+
+def test_each_chunk_is_staged_as_soon_as_it_is_checked_not_held_for_the_whole_file(kelan_user, monkeypatch):
+    """The nation's 620,000 rows would otherwise be held in memory until the end of the preview."""
+    resource = VillageResource()
+    monkeypatch.setattr(resource, "chunk_size", 1)
+    seen = []
+    check = resource.check_chunk
+
+    def checking(chunk, *, user):
+        batch = ImportBatch.objects.get()
+        seen.append((batch.status, ImportRow.objects.filter(batch=batch).count()))
+        return check(chunk, user=user)
+
+    monkeypatch.setattr(resource, "check_chunk", checking)
+    rows = [
+        [code, "岢岚县", "岚漪镇", name, "是", "否", ""]
+        for code, name in ((XIJIE, "西街村"), (POHOUGOU, "坪后沟村"), (QIAOJIAWAN, "乔家湾村"))
+    ]
+    batch = resource.preview(data=xlsx_bytes([HEADER, *rows]), file_name="岢岚县.xlsx", user=kelan_user)
+
+    # Checked one row at a time: before the n-th, the n-1 before it are already staged.
+    assert seen == [(ImportBatch.Status.CHECKING, 0), (ImportBatch.Status.CHECKING, 1), (ImportBatch.Status.CHECKING, 2)]
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows.count(), batch.updated_count) == (ImportBatch.Status.PREVIEWED, 3, 3)
+
+
+def test_a_file_refused_halfway_leaves_no_batch_and_no_staged_rows(kelan_user, monkeypatch):
+    resource = VillageResource()
+    monkeypatch.setattr(resource, "chunk_size", 1)
+    check = resource.check_chunk
+    calls = []
+
+    def failing(chunk, *, user):
+        calls.append(1)
+        if len(calls) == 3:  # two rows staged already
+            raise FileRefused("第4行：单元格内容过长。")
+        return check(chunk, user=user)
+
+    monkeypatch.setattr(resource, "check_chunk", failing)
+    rows = [
+        [code, "岢岚县", "岚漪镇", name, "是", "否", ""]
+        for code, name in ((XIJIE, "西街村"), (POHOUGOU, "坪后沟村"), (QIAOJIAWAN, "乔家湾村"))
+    ]
+    with pytest.raises(FileRefused):
+        resource.preview(data=xlsx_bytes([HEADER, *rows]), file_name="岢岚县.xlsx", user=kelan_user)
+    assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
+    assert flags(XIJIE) == (False, False)
+
+
+def test_a_batch_still_being_checked_cannot_be_confirmed_and_is_cleared_if_left_behind(kelan_user):
+    batch = preview(kelan_user, xlsx_bytes([HEADER, [XIJIE, "岢岚县", "岚漪镇", "西街村", "是", "否", ""]]))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING)  # as a process that died mid-check
+    with pytest.raises(ImportRefused, match="预览已失效"):
+        VillageResource().confirm(batch=ImportBatch.objects.get(pk=batch.pk), user=kelan_user)
+    assert flags(XIJIE) == (False, False)
+    assert clear_stale_previews(now=timezone.now() + timedelta(minutes=61)) == 1
+    assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
