@@ -55,10 +55,11 @@ lint: install
 test: install-test browser-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The import benchmark of issue #3 on PostgreSQL (~10 min), the demo load of issue #5 on
-# SQLite and PostgreSQL (~3 min) and the national pages, 附表3 and load test of issue #15
-# (bench/national.py, ~15 min the first time, ~12 when its database is reused; the load test's
-# length is NATIONAL_ARGS="--duration 180"); each rewrites its section of docs/performance.md.
+# The import benchmark of issue #3 on PostgreSQL (~12 min), the demo load of issue #5 on
+# SQLite and PostgreSQL (~4 min) and the national pages, 附表3 and load test of issue #15
+# (bench/national.py, ~8 min when its database is reused, ~10.5 when it builds it; the load
+# test's length is NATIONAL_ARGS="--duration 180"); each rewrites its section of
+# docs/performance.md. In all 24 minutes on the 2-core machine of docs/performance.md.
 bench: install
 	bench/ensure-postgres
 	$(PY) -m pip install --quiet ".[bench]"
