@@ -2,8 +2,9 @@
 
 On SQLite a write transaction holds the database's one write lock from its first statement
 (settings: transaction_mode IMMEDIATE): every other writer waits for it. The import preview
-checks every row of the file, and a ledger submission reads the ledger and writes two
-workbooks; both do that before their transaction begins.
+checks every row of the file and writes each checked chunk's staged rows in a short write of
+its own; a ledger submission reads the ledger and writes two workbooks before its transaction
+begins.
 """
 
 import re
@@ -36,16 +37,18 @@ def inside_outer_transaction(queries: list[dict]) -> list[str]:
     return inside
 
 
-def test_an_import_preview_checks_its_rows_before_the_write_transaction(province_user):
+def test_an_import_preview_reads_no_village_inside_a_write_transaction(province_user):
     villages = Village.objects.filter(code__startswith="140929").select_related("county", "township").order_by("code")[:50]
     header = ["统计用区划代码", "县（市、区）", "乡（镇）", "村名", "党组织软弱涣散村", "建档立卡贫困村"]
     data = xlsx_bytes([header] + [[v.code, v.county.name, v.township.name, v.name, "是", "否"] for v in villages])
     with CaptureQueriesContext(connection) as queries:
         batch = VillageResource().preview(data=data, file_name="岢岚县.xlsx", user=province_user)
     assert batch.updated_count == 50 and batch.rows.count() == 50
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert [s for s in sql if s.lstrip().startswith("SELECT") and 'FROM "villages_village"' in s], "the rows were checked"
+    assert [s for s in sql if 'INSERT INTO "villages_importrow"' in s], "and staged"
     inside = inside_outer_transaction(queries.captured_queries)
-    assert inside, "the staging is written in a transaction"
-    assert not [sql for sql in inside if "villages_village" in sql], inside
+    assert not [s for s in inside if "villages_village" in s], inside
 
 
 def test_a_submission_reads_its_ledger_before_the_write_transaction(kelan_postings, campaign, kelan_user):
