@@ -77,6 +77,26 @@ def _users(rows: list[User]) -> dict[str, User]:
     return users
 
 
+def _ask_county_leave(posting_id: int, user: User, monday: datetime.date, requested_at: datetime.datetime) -> LeaveRequest:
+    """A pending week of personal leave (Monday to Friday) for the county to approve, with its
+    ask event: what the load test's county users approve."""
+    leave = LeaveRequest.objects.create(
+        posting_id=posting_id,
+        kind=LeaveRequest.Kind.PERSONAL,
+        start_date=monday,
+        end_date=monday + datetime.timedelta(days=4),
+        reason="家中有事",
+        working_days=5,
+        approver_role=Role.COUNTY_ORG,
+        requested_by=user,
+        requested_at=requested_at,
+    )
+    LeaveEvent.objects.create(
+        leave=leave, actor=user, actor_role=Role.SECRETARY, at=requested_at, action="ask", to_state="pending", note=leave.reason
+    )
+    return leave
+
+
 def posting_events(actor: User) -> int:
     """One event per step of every posting's walk to its state, in one INSERT … SELECT."""
     rank = {to: n for n, (_, _, to) in enumerate(WALK, start=1)}
@@ -172,26 +192,7 @@ def extend() -> dict:
             )
             leave_counts += 1
         # One pending week in 2017, for the load test's county users to approve.
-        pending = LeaveRequest.objects.create(
-            posting=posting,
-            kind=LeaveRequest.Kind.PERSONAL,
-            start_date=datetime.date(2017, 5, 8),
-            end_date=datetime.date(2017, 5, 12),
-            reason="家中有事",
-            working_days=5,
-            approver_role=Role.COUNTY_ORG,
-            requested_by=user,
-            requested_at=timezone.make_aware(datetime.datetime(2017, 5, 2, 9)),
-        )
-        LeaveEvent.objects.create(
-            leave=pending,
-            actor=user,
-            actor_role=Role.SECRETARY,
-            at=pending.requested_at,
-            action="ask",
-            to_state="pending",
-            note=pending.reason,
-        )
+        _ask_county_leave(posting.pk, user, datetime.date(2017, 5, 8), timezone.make_aware(datetime.datetime(2017, 5, 2, 9)))
         leave_counts += 1
         present = {d for d in working if d not in leave_days and rng.random() < 0.8}
         for day in sorted(present):
@@ -487,20 +488,7 @@ def accounts(args) -> dict:
     for account in SecretaryAccount.objects.exclude(
         posting__leave_requests__state=LeaveRequest.State.PENDING, posting__leave_requests__approver_role=Role.COUNTY_ORG
     ).select_related("user"):
-        leave = LeaveRequest.objects.create(
-            posting_id=account.posting_id,
-            kind=LeaveRequest.Kind.PERSONAL,
-            start_date=datetime.date(2017, 6, 5),
-            end_date=datetime.date(2017, 6, 9),
-            reason="家中有事",
-            working_days=5,
-            approver_role=Role.COUNTY_ORG,
-            requested_by=account.user,
-            requested_at=datetime.datetime(2017, 6, 1, 9, tzinfo=tz),
-        )
-        LeaveEvent.objects.create(
-            leave=leave, actor=account.user, actor_role=Role.SECRETARY, at=leave.requested_at, action="ask", to_state="pending"
-        )
+        _ask_county_leave(account.posting_id, account.user, datetime.date(2017, 6, 5), datetime.datetime(2017, 6, 1, 9, tzinfo=tz))
     for county in sample_counties(deployment_province()):
         names = list(Village.objects.filter(county=county).order_by("code").values_list("name", flat=True)[:40])
         postings = list(Posting.objects.filter(county=county).order_by("pk").values_list("pk", flat=True)[:200])
